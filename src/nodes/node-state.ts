@@ -1,0 +1,62 @@
+/**
+ * What the gateway knows about each node right now. Kept in memory by the node
+ * registry (src/nodes), read by the display and later an API. Plain data only.
+ */
+export interface NodeState {
+  /** MAC as 12 lower-case hex digits, the protocol's form. */
+  readonly mac: string;
+  /** Room from the config, or `unknown`. */
+  room: string;
+  /** Wall-clock time of the first and the latest message, ms since epoch. */
+  firstSeenMs: number;
+  lastSeenMs: number;
+  /** Boot counter and seq of the latest message. */
+  boot?: number;
+  seq?: number;
+  /** Latest RSSI in dBm, when the broker knew it. */
+  rssi?: number;
+  /** Latest battery voltage in V. */
+  batteryV?: number;
+  /** Report interval in s, from the latest REPORT or HELLO carrying one. */
+  intervalS?: number;
+  /** Latest status flags (record 0x06). */
+  status?: number;
+  /** Firmware version from the latest HELLO. */
+  firmware?: string;
+  /** Latest environment readings; a key is absent until first reported. */
+  latest: {
+    /** degC */ temperature?: number;
+    /** %RH */ humidity?: number;
+    /** hPa */ pressure?: number;
+    /** lx */ illuminance?: number;
+  };
+  /** Counters since the gateway started. */
+  counters: {
+    /** Messages accepted (not duplicates). */
+    messages: number;
+    /** Duplicates of (MAC, boot, seq) dropped. */
+    duplicates: number;
+    /** Messages lost, from seq gaps within a boot. */
+    lost: number;
+  };
+}
+
+/** Status flag bits of record 0x06 (protocol section 1). */
+export const STATUS = {
+  ENV_FAILED: 1 << 0,
+  LIGHT_FAILED: 1 << 1,
+  BATTERY_LOW: 1 << 2,
+  FIRST_AFTER_BOOT: 1 << 3,
+  BROWNOUT: 1 << 4,
+  CLOCK_SET: 1 << 5,
+} as const;
+
+/** Health of the InfluxDB path, for the display and `doctor`. */
+export interface SinkStatus {
+  /** False while the last write attempt failed. */
+  reachable: boolean;
+  /** Points waiting in the spool. */
+  backlogPoints: number;
+  /** Last error message, if the last write failed. */
+  lastError?: string;
+}
