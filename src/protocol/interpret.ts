@@ -1,0 +1,74 @@
+import type { Message } from './message.ts';
+import { KIND, RECORD_BY_TYPE, type KindName } from './records.ts';
+
+/** Values of one channel (records after a 0x0f record), scaled to display units. */
+export interface ChannelValues {
+  /** Channel index from record 0x0f; 0 before any. */
+  readonly channel: number;
+  /** V */ voltage?: number;
+  /** A */ current?: number;
+  /** W */ power?: number;
+  /** Wh, counter since the node's first boot */ energy?: number;
+  /** true = on */ relay?: boolean;
+}
+
+/** Message-wide values, scaled to display units; a key is present only when its record was. */
+export interface MessageValues {
+  /** degC */ temperature?: number;
+  /** %RH */ humidity?: number;
+  /** hPa */ pressure?: number;
+  /** lx */ illuminance?: number;
+  /** V */ battery?: number;
+  /** bit flags, see STATUS_BITS */ status?: number;
+  /** ms awake in the previous cycle */ awake?: number;
+  /** s between reports */ interval?: number;
+  /** retransmissions of the previous report; 255 = never acknowledged */ retries?: number;
+  /** firmware version text (HELLO) */ firmware?: string;
+  /** bit flags, see CAPABILITY_BITS */ capabilities?: number;
+  /** Unix seconds (RECEIPT) */ time?: number;
+  /** command id (COMMAND, RESULT) */ commandId?: number;
+  /** 0 ok, 1 unsupported, 2 invalid, 3 failed */ outcome?: number;
+  /** s (COMMAND) */ setInterval?: number;
+}
+
+/** A typed view of a {@link Message}. */
+export interface MessageView {
+  /** Kind name, or undefined for a kind this side does not know. */
+  readonly kind: KindName | undefined;
+  readonly values: MessageValues;
+  /** Channels in order of first appearance; only those with at least one channel record. */
+  readonly channels: readonly ChannelValues[];
+}
+
+const KIND_NAMES = new Map<number, KindName>(Object.entries(KIND).map(([name, code]) => [code, name as KindName]));
+
+/** Name of a kind byte, or undefined when unknown. */
+export const kindName = (kind: number): KindName | undefined => KIND_NAMES.get(kind);
+
+/**
+ * Scales every record of a message to display units (raw / divisor of the
+ * record table). Channel records (0x10-0x14) go to the channel selected by
+ * the last 0x0f record (0 before any); a record seen twice keeps the later value.
+ */
+export function interpret(message: Message): MessageView {
+  const values: Record<string, number | string> = {};
+  const channels = new Map<number, Record<string, number | boolean>>();
+  let channel = 0;
+  for (const { type, raw } of message.records) {
+    const spec = RECORD_BY_TYPE.get(type)!;
+    if (spec.name === 'channel') {
+      channel = raw as number;
+    } else if (spec.scope === 'channel') {
+      const target = channels.get(channel) ?? { channel };
+      channels.set(channel, target);
+      target[spec.name] = spec.name === 'relay' ? raw !== 0 : (raw as number) / spec.divisor;
+    } else {
+      values[spec.name] = typeof raw === 'string' ? raw : raw / spec.divisor;
+    }
+  }
+  return {
+    kind: kindName(message.kind),
+    values: values as MessageValues,
+    channels: [...channels.values()] as unknown as ChannelValues[],
+  };
+}

@@ -1,0 +1,69 @@
+import { crc32 } from 'node:zlib';
+import { ProtocolError } from './protocol-error.ts';
+
+/** Longest line that can be a frame, in bytes, not counting the `\r\n`/`\n` ending. */
+export const MAX_LINE_BYTES = 1024;
+
+/** One serial frame: `TAG,field,field*crc` without the CRC. */
+export interface Frame {
+  /** Upper-case letters, e.g. `RX`. */
+  readonly tag: string;
+  /** The fields after the tag, possibly empty strings. */
+  readonly fields: readonly string[];
+}
+
+const TAG = /^[A-Z]+$/;
+const CRC = /^[0-9a-f]{8}$/;
+const FORBIDDEN = /[,*\r\n]/;
+
+const crcHex = (text: string): string => crc32(Buffer.from(text, 'utf8')).toString(16).padStart(8, '0');
+
+const preview = (text: string): string => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text);
+
+/**
+ * Parses one serial line (without its `\n`; a trailing `\r` is ignored).
+ * Throws `ProtocolError`: `TOO_LONG` over {@link MAX_LINE_BYTES}, `NOT_A_FRAME`
+ * when it is not `TAG,fields*crc` with 8 lower-case hex digits, `BAD_CRC`
+ * when the CRC-32 of the bytes before `*` does not match.
+ */
+export function decodeLine(line: string): Frame {
+  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  if (Buffer.byteLength(text, 'utf8') > MAX_LINE_BYTES) {
+    throw new ProtocolError('TOO_LONG', `line of ${Buffer.byteLength(text, 'utf8')} bytes is over ${MAX_LINE_BYTES}`);
+  }
+  const star = text.indexOf('*');
+  if (star < 0 || text.indexOf('*', star + 1) >= 0 || /[\r\n]/.test(text)) {
+    throw new ProtocolError('NOT_A_FRAME', `${preview(text)}: not a frame (TAG,fields*crc)`);
+  }
+  const body = text.slice(0, star);
+  const crc = text.slice(star + 1);
+  const [tag, ...fields] = body.split(',');
+  if (!TAG.test(tag) || !CRC.test(crc)) {
+    throw new ProtocolError('NOT_A_FRAME', `${preview(text)}: not a frame (TAG,fields*crc)`);
+  }
+  const expected = crcHex(body);
+  if (crc !== expected) {
+    throw new ProtocolError('BAD_CRC', `${preview(text)}: CRC ${crc} does not match ${expected}`);
+  }
+  return { tag, fields };
+}
+
+/**
+ * Builds one serial line, `TAG,field,...*crc`, WITHOUT the `\n`. Throws
+ * `ProtocolError` `BAD_FIELD` for a tag that is not upper-case letters or a
+ * field containing `,` `*` CR or LF, and `TOO_LONG` over {@link MAX_LINE_BYTES}.
+ */
+export function encodeLine(tag: string, fields: readonly string[]): string {
+  if (!TAG.test(tag)) throw new ProtocolError('BAD_FIELD', `${JSON.stringify(tag)}: a tag is upper-case letters`);
+  fields.forEach((field, i) => {
+    if (FORBIDDEN.test(field)) {
+      throw new ProtocolError('BAD_FIELD', `${tag} field ${i + 1} ${JSON.stringify(field)}: contains , * CR or LF`);
+    }
+  });
+  const body = [tag, ...fields].join(',');
+  const line = `${body}*${crcHex(body)}`;
+  if (Buffer.byteLength(line, 'utf8') > MAX_LINE_BYTES) {
+    throw new ProtocolError('TOO_LONG', `${tag} line of ${Buffer.byteLength(line, 'utf8')} bytes is over ${MAX_LINE_BYTES}`);
+  }
+  return line;
+}
