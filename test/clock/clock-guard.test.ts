@@ -1,0 +1,152 @@
+import test from 'ava';
+import { ClockGuard, type WallClock } from '../../src/clock/index.ts';
+import { recordingLog, LEVEL } from '../helpers/recording-log.ts';
+
+/** A clock the test moves by hand: wall and monotonic advance together unless `setWall` steps the wall. */
+function fakeClock(wallMs: number, synced = false) {
+  let mono = 1_000;
+  let offset = wallMs - mono;
+  let isSynced = synced;
+  const clock: WallClock = { now: () => mono + offset, monotonic: () => mono, isSynced: () => isSynced };
+  return {
+    clock,
+    advance: (ms: number) => { mono += ms; },
+    setWall: (ms: number) => { offset = ms - mono; },
+    sync: (ms?: number) => { if (ms !== undefined) offset = ms - mono; isSynced = true; },
+  };
+}
+
+const BOOT_1970 = Date.UTC(1970, 0, 1, 0, 0, 5);
+const REAL = Date.UTC(2026, 2, 14, 12, 0, 0);
+
+function guard(clock: WallClock, options: { requireSync?: boolean; maxHeld?: number } = {}) {
+  const out: { item: string; wallMs: number }[] = [];
+  const log = recordingLog();
+  const g = new ClockGuard<string>({ clock, release: (item, wallMs) => out.push({ item, wallMs }), log: log.log, ...options });
+  return { g, out, log };
+}
+
+test('a synced clock stamps readings with the wall time straight away', (t) => {
+  const c = fakeClock(REAL, true);
+  const { g, out } = guard(c.clock);
+  g.submit('a');
+  c.advance(250);
+  g.submit('b');
+  t.deepEqual(out, [{ item: 'a', wallMs: REAL }, { item: 'b', wallMs: REAL + 250 }]);
+  t.true(g.status.trusted);
+});
+
+test('readings taken before NTP sync are held, then rebased to the synced time in order', (t) => {
+  const c = fakeClock(BOOT_1970, false);
+  const { g, out, log } = guard(c.clock);
+  g.submit('first');
+  c.advance(60_000);
+  g.submit('second');
+  c.advance(30_000);
+  t.deepEqual(out, [], 'nothing stored with a 1970 time');
+  t.is(g.status.held, 2);
+  t.is(g.wallMs(), undefined);
+
+  c.sync(REAL); // NTP steps the clock: now (mono 91000) is REAL
+  g.check();
+  t.deepEqual(out, [
+    { item: 'first', wallMs: REAL - 90_000 },
+    { item: 'second', wallMs: REAL - 30_000 },
+  ]);
+  t.is(g.status.held, 0);
+  t.is(g.status.jumps, 1);
+  t.is(log.find('clock trusted').length, 1);
+});
+
+test('a reading submitted right after sync goes out after the held ones', (t) => {
+  const c = fakeClock(BOOT_1970, false);
+  const { g, out } = guard(c.clock);
+  g.submit('held');
+  c.advance(1000);
+  c.sync(REAL);
+  g.submit('fresh'); // no check() in between: submit itself notices the sync
+  t.deepEqual(out.map((o) => o.item), ['held', 'fresh']);
+  t.deepEqual(out.map((o) => o.wallMs), [REAL - 1000, REAL]);
+});
+
+test('a wrong but plausible clock is still held until the sync flag says synced', (t) => {
+  const c = fakeClock(REAL - 3 * 3600_000, false); // timesyncd restored last shutdown's time, 3 h stale
+  const { g, out } = guard(c.clock);
+  g.submit('x');
+  c.advance(5000);
+  g.check();
+  t.deepEqual(out, []);
+  c.sync(REAL);
+  g.check();
+  t.deepEqual(out, [{ item: 'x', wallMs: REAL - 5000 }]);
+});
+
+test('requireSync false trusts a plausible wall clock without the sync flag', (t) => {
+  const c = fakeClock(REAL, false);
+  const { g, out } = guard(c.clock, { requireSync: false });
+  g.submit('x');
+  t.deepEqual(out, [{ item: 'x', wallMs: REAL }]);
+});
+
+test('requireSync false still refuses a clock reading before 2025 (no RTC, no NTP)', (t) => {
+  const c = fakeClock(BOOT_1970, false);
+  const { g, out } = guard(c.clock, { requireSync: false });
+  g.submit('x');
+  t.deepEqual(out, []);
+  c.setWall(REAL);
+  g.check();
+  t.deepEqual(out, [{ item: 'x', wallMs: REAL }]);
+});
+
+test('a clock jump while running is detected, logged and followed', (t) => {
+  const c = fakeClock(REAL, true);
+  const { g, out, log } = guard(c.clock);
+  g.submit('before');
+  c.advance(1000);
+  c.setWall(REAL + 1000 + 3600_000); // someone set the clock an hour ahead
+  g.submit('after');
+  t.is(g.status.jumps, 1);
+  t.is(g.status.lastJumpMs, 3600_000);
+  t.is(log.find('wall clock jumped', LEVEL.warn).length, 1);
+  t.deepEqual(out.map((o) => o.wallMs), [REAL, REAL + 1000 + 3600_000]);
+});
+
+test('small drift below the jump tolerance is not a jump', (t) => {
+  const c = fakeClock(REAL, true);
+  const { g } = guard(c.clock);
+  g.check();
+  c.advance(10_000);
+  c.setWall(REAL + 10_000 + 500); // NTP slews half a second
+  g.check();
+  t.is(g.status.jumps, 0);
+});
+
+test('a clock that goes back before 2025 while running holds readings again', (t) => {
+  const c = fakeClock(REAL, true);
+  const { g, out } = guard(c.clock);
+  c.setWall(BOOT_1970);
+  g.submit('x');
+  t.deepEqual(out, []);
+  t.false(g.status.trusted);
+});
+
+test('past maxHeld the oldest held readings are dropped and counted', (t) => {
+  const c = fakeClock(BOOT_1970, false);
+  const { g, out, log } = guard(c.clock, { maxHeld: 3 });
+  for (const item of ['a', 'b', 'c', 'd', 'e']) {
+    g.submit(item);
+    c.advance(10);
+  }
+  t.is(g.status.dropped, 2);
+  t.is(g.status.held, 3);
+  t.is(log.find('oldest held readings dropped', LEVEL.warn).length, 1);
+  c.sync(REAL);
+  g.check();
+  t.deepEqual(out.map((o) => o.item), ['c', 'd', 'e']);
+});
+
+test('wallMs converts a monotonic time once trusted', (t) => {
+  const c = fakeClock(REAL, true);
+  const { g } = guard(c.clock);
+  t.is(g.wallMs(1_000 - 500), REAL - 500);
+});
