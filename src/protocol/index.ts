@@ -14,6 +14,6 @@ export {
 } from './broker-frames.ts';
 export { formatMac, isWireMac, normalizeMac } from './mac.ts';
 export {
-  CAPABILITY_BITS, HEADER_BYTES, KIND, MAX_MESSAGE_BYTES, OUTCOME, PROTOCOL_VERSION, RECORD_BY_NAME, RECORD_BY_TYPE,
+  CAPABILITY_BITS, FORMAT_RANGE, FORMAT_SIZE, HEADER_BYTES, KIND, MAX_MESSAGE_BYTES, OUTCOME, PROTOCOL_VERSION, RECORD_BY_NAME, RECORD_BY_TYPE,
   RECORDS, STATUS_BITS, type KindName, type RecordName, type RecordSpec, type ValueFormat,
 } from './records.ts';
