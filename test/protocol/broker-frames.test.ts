@@ -27,7 +27,7 @@ const rejected: Array<[name: string, tag: string, fields: string[], code: string
 for (const [name, tg, fields, code] of rejected) {
   test(`parseBrokerFrame: ${name} is rejected`, (t) => {
     const error = t.throws(() => parseBrokerFrame({ tag: tg, fields }), { instanceOf: ProtocolError });
-    t.is<string | undefined>(error?.code, code);
+    t.is<string | undefined, string | undefined>(error?.code, code);
   });
 }
 

@@ -16,7 +16,7 @@ const encodeRejections: Array<[name: string, tag: string, fields: string[], code
 for (const [name, t0, fields, code] of encodeRejections) {
   test(`encodeLine: ${name}`, (t) => {
     const error = t.throws(() => encodeLine(t0, fields), { instanceOf: ProtocolError });
-    t.is<string | undefined>(error?.code, code);
+    t.is<string | undefined, string | undefined>(error?.code, code);
   });
 }
 

@@ -19,7 +19,7 @@ const encodeRejections: Array<[name: string, draft: MessageDraft, code: string]>
 for (const [name, draft, code] of encodeRejections) {
   test(`encodeMessage: ${name}`, (t) => {
     const error = t.throws(() => encodeMessage(draft), { instanceOf: ProtocolError });
-    t.is<string | undefined>(error?.code, code);
+    t.is<string | undefined, string | undefined>(error?.code, code);
   });
 }
 

@@ -13,7 +13,7 @@ for (const v of vectors.messages) {
     const bytes = Buffer.from(v.hex, 'hex');
     if (v.invalid) {
       const error = t.throws(() => decodeMessage(bytes), { instanceOf: ProtocolError });
-      t.is<string | undefined>(error?.code, v.error);
+      t.is<string | undefined, string | undefined>(error?.code, v.error);
       return;
     }
     const message = decodeMessage(bytes);
@@ -31,7 +31,7 @@ for (const v of vectors.lines) {
   test(`line: ${v.name}`, (t) => {
     if (!v.frame) {
       const error = t.throws(() => decodeLine(v.line), { instanceOf: ProtocolError });
-      t.is<string | undefined>(error?.code, v.error);
+      t.is<string | undefined, string | undefined>(error?.code, v.error);
       return;
     }
     const frame = decodeLine(v.line);
@@ -45,7 +45,7 @@ for (const v of vectors.lines) {
     } else {
       const parse = ['TX', 'TIME'].includes(frame.tag) ? parseGatewayFrame : parseBrokerFrame;
       const error = t.throws(() => parse(frame), { instanceOf: ProtocolError });
-      t.is<string | undefined>(error?.code, v.brokerError);
+      t.is<string | undefined, string | undefined>(error?.code, v.brokerError);
     }
   });
 }
