@@ -1,0 +1,75 @@
+import { crc32 } from 'node:zlib';
+
+/**
+ * On-disk framing of one spool record (one line-protocol line):
+ *
+ * ```
+ * u32le length | u32le crc32(payload) | payload (UTF-8, `length` bytes)
+ * ```
+ *
+ * The CRC (zlib's CRC-32) lets a reader tell a whole record from a torn
+ * write or the zeros/garbage an SD card may leave after a power cut: a record
+ * whose length is 0 or absurd, that runs past the file end, or whose CRC does
+ * not match ends the valid part of the segment.
+ */
+
+/** Bytes of framing per record. */
+export const RECORD_HEADER_BYTES = 8;
+/** Longest payload accepted, bytes; a line-protocol line of this gateway is ~150. */
+export const MAX_RECORD_BYTES = 64 * 1024;
+
+/** Frames `lines` as consecutive records in one Buffer (one write per batch). */
+export function encodeRecords(lines: readonly string[]): Buffer {
+  const payloads = lines.map((l) => Buffer.from(l, 'utf8'));
+  const out = Buffer.allocUnsafe(payloads.reduce((n, p) => n + RECORD_HEADER_BYTES + p.length, 0));
+  let at = 0;
+  for (const p of payloads) {
+    out.writeUInt32LE(p.length, at);
+    out.writeUInt32LE(crc32(p), at + 4);
+    p.copy(out, at + RECORD_HEADER_BYTES);
+    at += RECORD_HEADER_BYTES + p.length;
+  }
+  return out;
+}
+
+/** What {@link scanRecords} found in a buffer. */
+export interface ScanResult {
+  /** Payloads decoded, in order. */
+  lines: string[];
+  /** Byte offset (in the buffer) after each decoded record. */
+  ends: number[];
+  /** Bytes of whole, valid records from the start. */
+  validBytes: number;
+  /** True when a bad record (not just an incomplete one at the end) stopped the scan. */
+  corrupt: boolean;
+}
+
+/**
+ * Decodes up to `maxRecords` records from `buf`. Stops at the first record
+ * that is cut off by the end of `buf` (`corrupt: false`: more may follow in
+ * the file) or is invalid (`corrupt: true`).
+ */
+export function scanRecords(buf: Buffer, maxRecords = Infinity, decode = true): ScanResult {
+  const lines: string[] = [];
+  const ends: number[] = [];
+  let at = 0;
+  let corrupt = false;
+  while (ends.length < maxRecords && at + RECORD_HEADER_BYTES <= buf.length) {
+    const length = buf.readUInt32LE(at);
+    if (length === 0 || length > MAX_RECORD_BYTES) {
+      corrupt = true;
+      break;
+    }
+    const end = at + RECORD_HEADER_BYTES + length;
+    if (end > buf.length) break;
+    const payload = buf.subarray(at + RECORD_HEADER_BYTES, end);
+    if (crc32(payload) !== buf.readUInt32LE(at + 4)) {
+      corrupt = true;
+      break;
+    }
+    if (decode) lines.push(payload.toString('utf8'));
+    ends.push(end);
+    at = end;
+  }
+  return { lines, ends, validBytes: at, corrupt };
+}
