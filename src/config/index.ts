@@ -1,0 +1,5 @@
+/** The gateway's config: load once at start (and on SIGHUP), every problem reported together. */
+export { loadConfig, parseConfig, roomsFrom } from './load-config.ts';
+export { ConfigError } from './config-error.ts';
+export * from './defaults.ts';
+export { BAUD_RATES, type Config, type DisplayConfig, type InfluxConfig, type LogLevel, type PanelName } from './types.ts';
