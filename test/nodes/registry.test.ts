@@ -1,0 +1,92 @@
+import test from 'ava';
+import { Writable } from 'node:stream';
+import { createLogger, silentLogger } from '../../src/log.ts';
+import { NodeRegistry } from '../../src/nodes/registry.ts';
+import { decodeMessage, encodeMessage, KIND, record, type RecordDraft } from '../../src/protocol/index.ts';
+
+const KITCHEN = 'a2b2c2d2e2f2';
+const STRANGER = 'a2b2c2d2e2f9';
+const rooms = new Map([[KITCHEN, 'Kitchen']]);
+
+const msg = (boot: number, seq: number, records: RecordDraft[] = [], kind: number = KIND.REPORT) =>
+  decodeMessage(encodeMessage({ kind, boot, seq, records }));
+
+function capturingLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+  return { log: createLogger({ level: 'warn', destination }), lines };
+}
+
+test('registry: a REPORT updates the node state in display units', (t) => {
+  const registry = new NodeRegistry({ rooms, log: silentLogger });
+  const result = registry.accept('a2:b2:c2:d2:e2:f2', -61, msg(3, 258, [
+    record('temperature', 2153), record('humidity', 4012), record('pressure', 101325), record('illuminance', 34567),
+    record('battery', 3912), record('interval', 300), record('status', 8),
+  ]), 1000);
+  t.like(result, { duplicate: false, room: 'Kitchen', lost: 0 });
+  t.like(registry.get(KITCHEN), {
+    mac: KITCHEN, room: 'Kitchen', firstSeenMs: 1000, lastSeenMs: 1000, boot: 3, seq: 258, rssi: -61, batteryV: 3.912, intervalS: 300, status: 8,
+    latest: { temperature: 21.53, humidity: 40.12, pressure: 1013.25, illuminance: 345.67 },
+    counters: { messages: 1, duplicates: 0, lost: 0 },
+  });
+});
+
+test('registry: a HELLO sets the firmware and keeps earlier readings', (t) => {
+  const registry = new NodeRegistry({ rooms, log: silentLogger });
+  registry.accept(KITCHEN, -60, msg(1, 0, [record('temperature', 2000)]), 1);
+  registry.accept(KITCHEN, undefined, msg(2, 0, [record('firmware', 'node-1.2.0'), record('interval', 60)], KIND.HELLO), 2);
+  t.like(registry.get(KITCHEN), { firmware: 'node-1.2.0', intervalS: 60, rssi: -60, boot: 2, latest: { temperature: 20 } });
+});
+
+test('registry: duplicates are dropped and gaps counted, per node and in total', (t) => {
+  const registry = new NodeRegistry({ rooms, log: silentLogger });
+  registry.accept(KITCHEN, -50, msg(1, 1), 1);
+  t.deepEqual(registry.accept(KITCHEN, -50, msg(1, 1), 2), { duplicate: true });
+  t.like(registry.accept(KITCHEN, -50, msg(1, 5), 3), { duplicate: false, lost: 3 });
+  t.like(registry.get(KITCHEN)!.counters, { messages: 2, duplicates: 1, lost: 3 });
+  t.deepEqual(registry.counters, { messages: 2, duplicates: 1, lost: 3, unknownNodes: 0 });
+});
+
+test('registry: a late message is accepted, un-counts its loss and does not roll the state back', (t) => {
+  const registry = new NodeRegistry({ rooms, log: silentLogger });
+  registry.accept(KITCHEN, -50, msg(1, 1, [record('temperature', 1000)]), 1);
+  registry.accept(KITCHEN, -50, msg(1, 3, [record('temperature', 3000)]), 2);
+  t.like(registry.accept(KITCHEN, -50, msg(1, 2, [record('temperature', 2000)]), 3), { duplicate: false, lost: 0 });
+  t.like(registry.get(KITCHEN), { seq: 3, latest: { temperature: 30 }, counters: { messages: 3, lost: 0 } });
+});
+
+test('registry: an unknown MAC gets room unknown and one warning with the YAML line to add', (t) => {
+  const { log, lines } = capturingLogger();
+  const registry = new NodeRegistry({ rooms, log });
+  t.like(registry.accept(STRANGER, -70, msg(1, 1), 1), { room: 'unknown' });
+  registry.accept(STRANGER, -70, msg(1, 2), 2);
+  t.is(lines.length, 1);
+  t.is(lines[0].yaml, '  "a2:b2:c2:d2:e2:f9": <room name>');
+  t.true(String(lines[0].msg).endsWith('\n  "a2:b2:c2:d2:e2:f9": <room name>'));
+  t.is(registry.counters.unknownNodes, 1);
+});
+
+test('registry: setRooms names a node that was unknown', (t) => {
+  const registry = new NodeRegistry({ rooms, log: silentLogger });
+  registry.accept(STRANGER, -70, msg(1, 1), 1);
+  registry.setRooms(new Map([[STRANGER, 'Garage']]));
+  t.is(registry.get(STRANGER)!.room, 'Garage');
+  t.like(registry.accept(STRANGER, -70, msg(1, 2), 2), { room: 'Garage' });
+  t.is(registry.get(KITCHEN), undefined);
+});
+
+test('registry: states() lists nodes in order of first contact', (t) => {
+  const registry = new NodeRegistry({ rooms, log: silentLogger });
+  registry.accept(STRANGER, -70, msg(1, 1), 1);
+  registry.accept(KITCHEN, -70, msg(1, 1), 2);
+  t.deepEqual(registry.states().map((s) => s.mac), [STRANGER, KITCHEN]);
+});
+
+test('registry: past maxNodes the longest-silent unknown node is forgotten', (t) => {
+  const registry = new NodeRegistry({ rooms, log: silentLogger, maxNodes: 3 });
+  registry.accept(KITCHEN, -70, msg(1, 1), 1);
+  registry.accept('a2b2c2d2e2a1', -70, msg(1, 1), 2);
+  registry.accept('a2b2c2d2e2a2', -70, msg(1, 1), 3);
+  registry.accept('a2b2c2d2e2a3', -70, msg(1, 1), 4);
+  t.deepEqual(registry.states().map((s) => s.mac), [KITCHEN, 'a2b2c2d2e2a2', 'a2b2c2d2e2a3']);
+});
