@@ -1,0 +1,110 @@
+import { bool, float, int, type FieldValue, type Point } from '../points/point.ts';
+import { interpret, type ChannelValues, type MessageValues } from '../protocol/interpret.ts';
+import type { BrokerEvent } from '../protocol/broker-frames.ts';
+import { formatMac } from '../protocol/mac.ts';
+import type { Message } from '../protocol/message.ts';
+import { KIND } from '../protocol/records.ts';
+
+/** Where a message came from and when it was heard. */
+export interface MessageContext {
+  /** Sender MAC, 12 hex digits (any accepted spelling). */
+  readonly mac: string;
+  /** Room from the config, or `unknown`. */
+  readonly room: string;
+  /** The gateway's name (tag `gateway`). */
+  readonly gateway: string;
+  /** dBm from the RX line; absent when the broker did not know it. */
+  readonly rssi?: number;
+  /** Messages lost in the seq gap before this one (from the node registry). */
+  readonly lost: number;
+  /** Receive time, integer microseconds since the epoch (see Stamper). */
+  readonly timeUs: number;
+}
+
+type Fields = Record<string, FieldValue>;
+
+const ENVIRONMENT = ['temperature', 'humidity', 'pressure', 'illuminance'] as const;
+const NODE_INT = ['awake', 'retries', 'status'] as const;
+const POWER_FLOAT = ['voltage', 'current', 'power', 'energy'] as const;
+
+/**
+ * The InfluxDB points of one accepted message (docs/protocol.md section 3).
+ * REPORT: `environment` (when it has any of 0x01-0x04), `node` (always: `lost`,
+ * and `rssi` when known, plus battery/awake/retries/status), one `power` per
+ * channel with records. HELLO and RESULT: a `node` point (`lost`, `rssi`,
+ * `status` if sent), and for RESULT the `relay` state per channel; no
+ * environment. Other kinds (RECEIPT, COMMAND, unknown): none.
+ */
+export function messageToPoints(message: Message, ctx: MessageContext): Point[] {
+  if (message.kind !== KIND.REPORT && message.kind !== KIND.HELLO && message.kind !== KIND.RESULT) return [];
+  const { values, channels } = interpret(message);
+  const tags = { room: ctx.room, node: formatMac(ctx.mac), gateway: ctx.gateway };
+  const point = (measurement: string, fields: Fields, extraTags: Record<string, string> = {}): Point =>
+    ({ measurement, tags: { ...tags, ...extraTags }, fields, timeUs: ctx.timeUs });
+  const points: Point[] = [];
+  if (message.kind === KIND.REPORT) {
+    const environment = environmentFields(values);
+    if (Object.keys(environment).length > 0) points.push(point('environment', environment));
+  }
+  points.push(point('node', nodeFields(message.kind === KIND.REPORT ? values : { status: values.status }, ctx)));
+  const channelFilter = message.kind === KIND.REPORT ? channelFields : relayOnly;
+  for (const channel of channels) {
+    const fields = channelFilter(channel);
+    if (Object.keys(fields).length > 0) points.push(point('power', fields, { channel: String(channel.channel) }));
+  }
+  return points;
+}
+
+function environmentFields(values: MessageValues): Fields {
+  const fields: Fields = {};
+  for (const name of ENVIRONMENT) if (values[name] !== undefined) fields[name] = float(values[name]);
+  return fields;
+}
+
+function nodeFields(values: MessageValues, ctx: MessageContext): Fields {
+  const fields: Fields = {};
+  if (values.battery !== undefined) fields.battery = float(values.battery);
+  if (ctx.rssi !== undefined) fields.rssi = int(ctx.rssi);
+  for (const name of NODE_INT) if (values[name] !== undefined) fields[name] = int(values[name]);
+  fields.lost = int(ctx.lost);
+  return fields;
+}
+
+function channelFields(channel: ChannelValues): Fields {
+  const fields: Fields = {};
+  for (const name of POWER_FLOAT) if (channel[name] !== undefined) fields[name] = float(channel[name]);
+  return { ...fields, ...relayOnly(channel) };
+}
+
+function relayOnly(channel: ChannelValues): Fields {
+  return channel.relay === undefined ? {} : { relay: bool(channel.relay) };
+}
+
+/** Heartbeat counters of the broker. */
+export type Heartbeat = Extract<BrokerEvent, { type: 'hb' }>;
+
+/** Context of {@link heartbeatToPoint}. */
+export interface HeartbeatContext {
+  /** The gateway's name (tag `gateway`). */
+  readonly gateway: string;
+  /**
+   * The broker's MAC when a BOOT line told it. Not stored: a tag that appears
+   * only after the broker's next reboot would split the series in two.
+   */
+  readonly brokerMac?: string;
+  /** Receive time, integer microseconds since the epoch. */
+  readonly timeUs: number;
+}
+
+/** The `broker` point of an HB line: uptime s, rx, rx_dropped, tx, tx_failed, queued, all integers. */
+export function heartbeatToPoint(hb: Heartbeat, ctx: HeartbeatContext): Point {
+  return {
+    measurement: 'broker',
+    tags: { gateway: ctx.gateway },
+    fields: {
+      uptime: int(hb.uptimeS), rx: int(hb.rx), rx_dropped: int(hb.rxDropped),
+      tx: int(hb.tx), tx_failed: int(hb.txFailed), queued: int(hb.queued),
+    },
+    timeUs: ctx.timeUs,
+  };
+}
