@@ -1,0 +1,183 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { DisplayConfig } from '../config/types.ts';
+import { GatewayError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { EpdDriver } from '../../epd/epd-driver.ts';
+import type { Hal } from '../../epd/hal.ts';
+import { packPlane } from '../../epd/pack.ts';
+import type { PanelModel } from '../../epd/panel-model.ts';
+import { EPD_2IN13B_V4, panelByName } from '../../epd/panels.ts';
+import { openRpioHal } from '../../epd/rpio-hal.ts';
+import { decideRefresh, type RefreshAction, type RefreshHistory } from './refresh-policy.ts';
+import { renderScreen, screenPng } from './render-screen.ts';
+import { buildScreenModel, type ScreenModelOptions } from './screen-model.ts';
+import type { ScreenState } from './screen-state.ts';
+import { buildScreenSvg } from './screen-svg.ts';
+
+/** Options of {@link Display}. */
+export interface DisplayOptions {
+  config: DisplayConfig;
+  /** The PNG goes to `<dataDir>/screen.png`. */
+  dataDir: string;
+  log: Logger;
+  /** Panel hardware; default rpio (GPIO + SPI0) when a panel is configured. */
+  hal?: Hal;
+  /** Wall clock, ms since epoch; default `Date.now`. */
+  now?: () => number;
+  /** The state to draw, read on every tick. */
+  getState: () => ScreenState;
+  /** IANA zone for clock times and quiet hours; default the system's. */
+  timeZone?: string;
+  /** Thresholds of the red marks; defaults in {@link ScreenModelOptions}. */
+  marks?: Omit<ScreenModelOptions, 'timeZone'>;
+}
+
+/** Result of one {@link Display.tick}. */
+export interface TickResult {
+  /** Whether screen.png was written. */
+  pngWritten: boolean;
+  /** What the panel did (`none` also without a panel). */
+  action: RefreshAction;
+}
+
+/** How often the picture is rebuilt and the policy asked: every 30 s. */
+export const TICK_CRON = '*/30 * * * * *';
+
+/**
+ * The status screen: draws the gateway's state, writes it as a PNG whenever it
+ * changes, and refreshes the e-ink panel within Waveshare's limits (see
+ * refresh-policy.ts). A missing or failing panel is logged; the PNG goes on.
+ */
+export class Display {
+  private readonly options: DisplayOptions;
+  private readonly now: () => number;
+  private readonly pngPath: string;
+  private panel?: PanelModel;
+  private driver?: EpdDriver;
+  private task?: ScheduledTask;
+  private running?: Promise<TickResult>;
+  private readonly history: RefreshHistory = { partialsSinceFull: 0 };
+  private pngBody?: string;
+  private panelBody?: string;
+  private panelBlack?: Uint8Array;
+
+  constructor(options: DisplayOptions) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+    this.pngPath = join(options.dataDir, 'screen.png');
+  }
+
+  /** Where the current picture is written. */
+  get screenPath(): string {
+    return this.pngPath;
+  }
+
+  /** Opens the panel (if configured) and schedules the ticks. Throws only on a refused config. */
+  start(): void {
+    const { config, log } = this.options;
+    if (config.panel !== 'none') {
+      const panel = panelByName(config.panel);
+      if (panel.hasRed && config.minRefreshS < panel.minRefreshS) {
+        throw new GatewayError(
+          'DISPLAY_CONFIG',
+          `display.minRefreshS: ${config.minRefreshS} s is below ${panel.minRefreshS} s, the least Waveshare allows between refreshes of the ${panel.name}; refusing to start the display`,
+        );
+      }
+      try {
+        const hal = this.options.hal ?? openRpioHal();
+        this.driver = new EpdDriver(panel, hal, { pins: config.pins, busyTimeoutMs: config.busyTimeoutMs, log });
+        this.panel = panel;
+        log.info({ panel: panel.name, png: this.pngPath }, 'e-ink panel ready');
+      } catch (error) {
+        log.error({ err: error, panel: config.panel, png: this.pngPath }, 'e-ink panel unavailable; drawing the PNG only');
+      }
+    } else {
+      log.info({ png: this.pngPath }, 'no e-ink panel configured; drawing the PNG only');
+    }
+    this.task = cron.schedule(TICK_CRON, () => void this.tick().catch((err) => log.error({ err }, 'display tick failed')));
+    void this.tick().catch((err) => log.error({ err }, 'display tick failed'));
+  }
+
+  /** Cancels the schedule and waits for a refresh under way; the panel sleeps after every refresh. */
+  async stop(): Promise<void> {
+    await this.task?.stop();
+    this.task = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Draws now, writes the PNG and refreshes the panel if its minimum interval allows. */
+  refreshNow(): Promise<TickResult> {
+    return this.tick(true);
+  }
+
+  /** One scheduled step: redraw, PNG on change, panel refresh by the policy. */
+  async tick(force = false): Promise<TickResult> {
+    if (this.running) return this.running;
+    this.running = this.step(force).finally(() => { this.running = undefined; });
+    return this.running;
+  }
+
+  private async step(force: boolean): Promise<TickResult> {
+    const { config } = this.options;
+    const nowMs = this.now();
+    const geometry = this.panel ?? EPD_2IN13B_V4;
+    const [width, height] = config.orientation === 'portrait' ? [geometry.width, geometry.height] : [geometry.height, geometry.width];
+    const model = buildScreenModel({ ...this.options.getState(), nowMs }, { ...this.options.marks, timeZone: this.options.timeZone });
+    const page = Math.floor(nowMs / (config.minRefreshS * 1000));
+    const drawing = buildScreenSvg(model, width, height, page);
+    const action = this.driver
+      ? decideRefresh(this.history, nowMs, force || drawing.body !== this.panelBody, {
+        minRefreshS: config.minRefreshS,
+        partial: !!this.panel?.partial && this.panelBlack !== undefined,
+        fullRefreshEvery: config.fullRefreshEvery,
+        quietHours: config.quietHours,
+        minuteOfDay: this.minuteOfDay(nowMs),
+      })
+      : 'none';
+    const pngDue = force || action !== 'none' || drawing.body !== this.pngBody;
+    if (!pngDue) return { pngWritten: false, action };
+    const screen = await renderScreen(drawing.svg, geometry.hasRed);
+    await this.writePng(await screenPng(screen));
+    this.pngBody = drawing.body;
+    if (action !== 'none' && this.driver) {
+      const black = packPlane(screen.black, geometry);
+      const red = geometry.hasRed ? packPlane(screen.red, geometry) : undefined;
+      await this.refreshPanel(action, { black, red }, nowMs);
+      this.panelBody = drawing.body;
+    }
+    return { pngWritten: true, action };
+  }
+
+  private async refreshPanel(action: RefreshAction, frame: { black: Uint8Array; red?: Uint8Array }, nowMs: number): Promise<void> {
+    const history = this.history;
+    history.lastRefreshMs = nowMs;
+    if (action === 'full') {
+      history.lastFullMs = nowMs;
+      history.partialsSinceFull = 0;
+    } else history.partialsSinceFull += 1;
+    try {
+      await this.driver!.refresh(frame, action === 'partial' ? { partialBase: this.panelBlack } : {});
+      this.panelBlack = frame.black;
+      this.options.log.info({ panel: this.panel?.name, action }, 'e-ink refreshed');
+    } catch (error) {
+      this.panelBlack = undefined; // next time a full refresh: the glass is in an unknown state
+      this.options.log.error({ err: error, panel: this.panel?.name, action }, 'e-ink refresh failed; will retry after the minimum interval');
+    }
+  }
+
+  private async writePng(png: Buffer): Promise<void> {
+    await mkdir(this.options.dataDir, { recursive: true });
+    const tmp = `${this.pngPath}.tmp`;
+    await writeFile(tmp, png);
+    await rename(tmp, this.pngPath);
+  }
+
+  private minuteOfDay(nowMs: number): number {
+    const parts = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: 'numeric', hourCycle: 'h23', timeZone: this.options.timeZone })
+      .formatToParts(nowMs);
+    const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
+    return get('hour') * 60 + get('minute');
+  }
+}

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import opentype from 'opentype.js';
+
+/** The two faces the screen uses, bundled in assets/fonts (DejaVu Sans 2.37). */
+export type FontFace = 'regular' | 'bold';
+
+const FILES: Record<FontFace, string> = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' };
+const cache = new Map<FontFace, opentype.Font>();
+/** DejaVu's TrueType hints keep small text legible in one bit per pixel. */
+const HINTED = { hinting: true } as opentype.RenderOptions;
+
+function font(face: FontFace): opentype.Font {
+  let loaded = cache.get(face);
+  if (!loaded) {
+    const bytes = readFileSync(new URL(`../../assets/fonts/${FILES[face]}`, import.meta.url));
+    loaded = opentype.parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    cache.set(face, loaded);
+  }
+  return loaded;
+}
+
+/** How to set a line of text. */
+export interface TextStyle {
+  /** Em size in px. */
+  size: number;
+  /** Default `regular`. */
+  face?: FontFace;
+  /** Which end of the text `x` is: default `start`. */
+  anchor?: 'start' | 'end' | 'middle';
+}
+
+/**
+ * Glyphs of `text` with their pen positions in font units. Laid out here, glyph
+ * by glyph with pair kerning, because opentype.js's shaper stops on some of
+ * DejaVu's contextual substitutions; the screen's Latin text needs none.
+ */
+function layout(text: string, f: opentype.Font): { glyph: opentype.Glyph; x: number }[] {
+  const out: { glyph: opentype.Glyph; x: number }[] = [];
+  let x = 0;
+  let previous: opentype.Glyph | undefined;
+  for (const char of text) {
+    const glyph = f.charToGlyph(char);
+    if (previous) x += f.getKerningValue(previous, glyph);
+    out.push({ glyph, x });
+    x += glyph.advanceWidth ?? 0;
+    previous = glyph;
+  }
+  out.push({ glyph: f.charToGlyph(' '), x }); // end position
+  return out;
+}
+
+/** Advance width of `text` in px. */
+export function textWidth(text: string, style: TextStyle): number {
+  const f = font(style.face ?? 'regular');
+  return (layout(text, f).at(-1)!.x * style.size) / f.unitsPerEm;
+}
+
+/**
+ * `text` as SVG path data with its baseline at `y`: hinted glyph outlines from
+ * the bundled font, each glyph on a whole pixel, so no system font or text
+ * engine is involved.
+ */
+export function textPath(text: string, x: number, y: number, style: TextStyle): string {
+  const anchor = style.anchor ?? 'start';
+  const width = anchor === 'start' ? 0 : textWidth(text, style);
+  const left = Math.round(anchor === 'end' ? x - width : anchor === 'middle' ? x - width / 2 : x);
+  const f = font(style.face ?? 'regular');
+  const scale = style.size / f.unitsPerEm;
+  return layout(text, f)
+    .slice(0, -1)
+    .map(({ glyph, x: pen }) => glyph.getPath(left + Math.round(pen * scale), Math.round(y), style.size, HINTED, f).toPathData(2))
+    .join('');
+}
+
+/** Shortens `text` with `…` until it fits in `maxWidth` px. */
+export function fitText(text: string, maxWidth: number, style: TextStyle): string {
+  if (textWidth(text, style) <= maxWidth) return text;
+  let cut = text;
+  while (cut.length > 1 && textWidth(`${cut}…`, style) > maxWidth) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}

@@ -1,0 +1,80 @@
+import { STATUS, type NodeState } from '../nodes/node-state.ts';
+import type { ScreenState } from './screen-state.ts';
+
+/** Options of {@link buildScreenModel}. */
+export interface ScreenModelOptions {
+  /** IANA time zone for clock times; default the system's. */
+  timeZone?: string;
+  /** A node is silent after this many of its report intervals. Default 3. */
+  silentIntervals?: number;
+  /** Interval assumed for a node that never reported one, s. Default 300. */
+  defaultIntervalS?: number;
+  /** Battery below this is low even without the node's low-battery flag, V. Default 3.3. */
+  lowBatteryV?: number;
+}
+
+/** One room line, formatted. */
+export interface RoomRow {
+  name: string;
+  /** `21.4°`, or `–` when not reported yet. */
+  temperature: string;
+  /** `45%`, empty when not reported. */
+  humidity: string;
+  /** `1013 hPa`, empty when not reported. */
+  pressure: string;
+  /** `345 lx`, empty when not reported. */
+  light: string;
+  /** When last heard: `14:05` today, else `3 Mar`. */
+  heard: string;
+  /** What needs a person (drawn in red): `silent since 14:05`, `battery low 3.21 V`. Empty when all is well. */
+  alerts: string[];
+}
+
+/** The screen's content, before layout. */
+export interface ScreenModel {
+  title: string;
+  /** Time of this drawing, `HH:MM`. */
+  clock: string;
+  /** Red banner when InfluxDB is unreachable, with the spool backlog. */
+  banner?: string;
+  rows: RoomRow[];
+}
+
+const fmt = (value: number | undefined, digits: number, unit: string): string =>
+  value === undefined || !Number.isFinite(value) ? '' : `${value.toFixed(digits)}${unit}`;
+
+/** Turns the gateway's state into the lines the screen shows; rooms needing attention first. */
+export function buildScreenModel(state: ScreenState, options: ScreenModelOptions = {}): ScreenModel {
+  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: options.timeZone });
+  const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: options.timeZone });
+  const when = (ms: number): string => (day.format(ms) === day.format(state.nowMs) ? time.format(ms) : day.format(ms));
+  const rows = state.nodes.map((node) => roomRow(node, state.nowMs, when, options));
+  rows.sort((a, b) => Number(b.alerts.length > 0) - Number(a.alerts.length > 0) || a.name.localeCompare(b.name, 'en'));
+  const { sink } = state;
+  return {
+    title: state.gateway,
+    clock: time.format(state.nowMs),
+    banner: sink.reachable ? undefined : `InfluxDB unreachable · ${sink.backlogPoints} queued`,
+    rows,
+  };
+}
+
+function roomRow(node: NodeState, nowMs: number, when: (ms: number) => string, options: ScreenModelOptions): RoomRow {
+  const intervalS = node.intervalS ?? options.defaultIntervalS ?? 300;
+  const alerts: string[] = [];
+  if (nowMs - node.lastSeenMs > (options.silentIntervals ?? 3) * intervalS * 1000) alerts.push(`silent since ${when(node.lastSeenMs)}`);
+  const lowFlag = ((node.status ?? 0) & STATUS.BATTERY_LOW) !== 0;
+  if (lowFlag || (node.batteryV !== undefined && node.batteryV < (options.lowBatteryV ?? 3.3))) {
+    alerts.push(`battery low${node.batteryV === undefined ? '' : ` ${node.batteryV.toFixed(2)} V`}`);
+  }
+  const { latest } = node;
+  return {
+    name: node.room === 'unknown' ? node.mac : node.room,
+    temperature: fmt(latest.temperature, 1, '°') || '–',
+    humidity: fmt(latest.humidity, 0, '%'),
+    pressure: fmt(latest.pressure, 0, ' hPa'),
+    light: fmt(latest.illuminance, 0, ' lx'),
+    heard: when(node.lastSeenMs),
+    alerts,
+  };
+}

@@ -1,0 +1,13 @@
+import type { NodeState, SinkStatus } from '../nodes/node-state.ts';
+
+/** What the screen is drawn from; the gateway hands a fresh one to every redraw. */
+export interface ScreenState {
+  /** Every node the gateway has heard from. */
+  nodes: NodeState[];
+  /** Health of the InfluxDB path. */
+  sink: SinkStatus;
+  /** Gateway name, shown in the title bar. */
+  gateway: string;
+  /** Now, ms since the epoch. */
+  nowMs: number;
+}
