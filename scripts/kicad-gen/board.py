@@ -69,6 +69,7 @@ def build(path, fp_lib):
     fps = {}
     for ref, part in PARTS.items():
         fp = pcbnew.FootprintLoad(fp_lib, part["fp"])
+        fp.SetFPID(pcbnew.LIB_ID("sensor_node", part["fp"]))
         fp.SetReference(ref)
         fp.SetValue(part["value"])
         fp.SetPath(pcbnew.KIID_PATH("/" + uid("sym", ref)))
