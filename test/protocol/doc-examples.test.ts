@@ -45,7 +45,7 @@ function checkRecordLine(t: ExecutionContext, header: Buffer, bytes: Buffer, com
     t.is(bytes[0], Number.parseInt(unknown[1], 16));
   } else if (invalid) {
     t.is(alone.invalidRecords, 1, comment);
-    t.is(RECORD_BY_TYPE.get(bytes[0])?.name, invalid[1]);
+    t.is<string | undefined, string>(RECORD_BY_TYPE.get(bytes[0])?.name, invalid[1]);
   } else if (valid) {
     t.deepEqual(alone.records, [{ type: bytes[0], name: valid[1], raw: JSON.parse(valid[2]) }], comment);
   } else {
