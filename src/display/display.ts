@@ -62,6 +62,7 @@ export class Display {
   private pngBody?: string;
   private panelBody?: string;
   private panelBlack?: Uint8Array;
+  private panelOpened = false;
 
   constructor(options: DisplayOptions) {
     this.options = options;
@@ -76,28 +77,37 @@ export class Display {
 
   /** Opens the panel (if configured) and schedules the ticks. Throws only on a refused config. */
   start(): void {
-    const { config, log } = this.options;
-    if (config.panel !== 'none') {
-      const panel = panelByName(config.panel);
-      if (panel.hasRed && config.minRefreshS < panel.minRefreshS) {
-        throw new GatewayError(
-          'DISPLAY_CONFIG',
-          `display.minRefreshS: ${config.minRefreshS} s is below ${panel.minRefreshS} s, the least Waveshare allows between refreshes of the ${panel.name}; refusing to start the display`,
-        );
-      }
-      try {
-        const hal = this.options.hal ?? openRpioHal();
-        this.driver = new EpdDriver(panel, hal, { pins: config.pins, busyTimeoutMs: config.busyTimeoutMs, log });
-        this.panel = panel;
-        log.info({ panel: panel.name, png: this.pngPath }, 'e-ink panel ready');
-      } catch (error) {
-        log.error({ err: error, panel: config.panel, png: this.pngPath }, 'e-ink panel unavailable; drawing the PNG only');
-      }
-    } else {
-      log.info({ png: this.pngPath }, 'no e-ink panel configured; drawing the PNG only');
-    }
+    this.openPanel();
+    const { log } = this.options;
     this.task = cron.schedule(TICK_CRON, () => void this.tick().catch((err) => log.error({ err }, 'display tick failed')));
     void this.tick().catch((err) => log.error({ err }, 'display tick failed'));
+  }
+
+  /** Once: checks the config against the panel and opens its hardware; a missing panel is only logged. */
+  private openPanel(): void {
+    if (this.panelOpened) return;
+    this.panelOpened = true;
+    const { config, log } = this.options;
+    if (config.panel === 'none') {
+      log.info({ png: this.pngPath }, 'no e-ink panel configured; drawing the PNG only');
+      return;
+    }
+    const panel = panelByName(config.panel);
+    if (panel.hasRed && config.minRefreshS < panel.minRefreshS) {
+      this.panelOpened = false;
+      throw new GatewayError(
+        'DISPLAY_CONFIG',
+        `display.minRefreshS: ${config.minRefreshS} s is below ${panel.minRefreshS} s, the least Waveshare allows between refreshes of the ${panel.name}; refusing to start the display`,
+      );
+    }
+    try {
+      const hal = this.options.hal ?? openRpioHal();
+      this.driver = new EpdDriver(panel, hal, { pins: config.pins, busyTimeoutMs: config.busyTimeoutMs, log });
+      this.panel = panel;
+      log.info({ panel: panel.name, png: this.pngPath }, 'e-ink panel ready');
+    } catch (error) {
+      log.error({ err: error, panel: config.panel, png: this.pngPath }, 'e-ink panel unavailable; drawing the PNG only');
+    }
   }
 
   /** Cancels the schedule and waits for a refresh under way; the panel sleeps after every refresh. */
@@ -120,6 +130,7 @@ export class Display {
   }
 
   private async step(force: boolean): Promise<TickResult> {
+    this.openPanel();
     const { config } = this.options;
     const nowMs = this.now();
     const geometry = this.panel ?? EPD_2IN13B_V4;

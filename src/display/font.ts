@@ -64,12 +64,39 @@ export function textPath(text: string, x: number, y: number, style: TextStyle): 
   const anchor = style.anchor ?? 'start';
   const width = anchor === 'start' ? 0 : textWidth(text, style);
   const left = Math.round(anchor === 'end' ? x - width : anchor === 'middle' ? x - width / 2 : x);
-  const f = font(style.face ?? 'regular');
+  const face = style.face ?? 'regular';
+  const f = font(face);
   const scale = style.size / f.unitsPerEm;
+  const top = Math.round(y);
   return layout(text, f)
     .slice(0, -1)
-    .map(({ glyph, x: pen }) => glyph.getPath(left + Math.round(pen * scale), Math.round(y), style.size, HINTED, f).toPathData(2))
+    .map(({ glyph, x: pen }) => glyphPath(glyph, f, face, style.size, left + Math.round(pen * scale), top))
     .join('');
+}
+
+const glyphCache = new Map<string, opentype.PathCommand[]>();
+const num = (v: number): string => String(Math.round(v * 100) / 100);
+
+/**
+ * One hinted glyph placed at whole pixel (dx, dy). Hinting snaps to the pixel
+ * grid, so the outline at the origin, moved, is the outline drawn there; it is
+ * computed once per glyph and size (the TrueType interpreter is the slow part).
+ */
+function glyphPath(glyph: opentype.Glyph, f: opentype.Font, face: FontFace, size: number, dx: number, dy: number): string {
+  const key = `${face}|${size}|${glyph.index}`;
+  let commands = glyphCache.get(key);
+  if (!commands) {
+    commands = glyph.getPath(0, 0, size, HINTED, f).commands;
+    glyphCache.set(key, commands);
+  }
+  let d = '';
+  for (const c of commands) {
+    if (c.type === 'M' || c.type === 'L') d += `${c.type}${num(c.x + dx)} ${num(c.y + dy)}`;
+    else if (c.type === 'Q') d += `Q${num(c.x1 + dx)} ${num(c.y1 + dy)} ${num(c.x + dx)} ${num(c.y + dy)}`;
+    else if (c.type === 'C') d += `C${num(c.x1 + dx)} ${num(c.y1 + dy)} ${num(c.x2 + dx)} ${num(c.y2 + dy)} ${num(c.x + dx)} ${num(c.y + dy)}`;
+    else d += 'Z';
+  }
+  return d;
 }
 
 /** Shortens `text` with `…` until it fits in `maxWidth` px. */
