@@ -1,0 +1,131 @@
+import test from 'ava';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig, type DisplayConfig } from '../../src/config/index.ts';
+import {
+  checkClock, checkConfig, checkDisk, checkSerialDevice, checkSpi, DISK_HEADROOM_BYTES, exitCode, formatReport, type SerialFs,
+} from '../../src/doctor/index.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+const sysErr = (code: string): Error => Object.assign(new Error(`${code}: fake`), { code });
+
+function fakeFs(files: Record<string, { target?: string; char?: boolean; denied?: boolean }>): SerialFs {
+  return {
+    realpath: async (p) => { if (!files[p]) throw sysErr('ENOENT'); return files[p].target ?? p; },
+    stat: async (p) => ({ isCharacterDevice: () => files[p]?.char ?? false }),
+    access: async (p) => { if (files[p]?.denied) throw sysErr('EACCES'); },
+  };
+}
+
+test('config: a valid file passes and names the sink', async (t) => {
+  const dir = await makeTempDir('doctor');
+  t.teardown(dir.remove);
+  const file = join(dir.path, 'gateway.yaml');
+  await writeFile(file, 'serial:\n  path: /dev/espnow-broker\nnodes:\n  "a2:b2:c2:d2:e2:f2": Kitchen\n');
+  const { result, config } = await checkConfig(file, {}, loadConfig);
+  t.true(result.ok, result.detail);
+  t.truthy(config);
+  t.regex(result.detail, /1 node named, points to line-protocol files/);
+});
+
+test('config: an invalid file fails listing every problem, with the fix', async (t) => {
+  const dir = await makeTempDir('doctor');
+  t.teardown(dir.remove);
+  const file = join(dir.path, 'gateway.yaml');
+  await writeFile(file, 'serial:\n  baudRate: 1234\nnodes:\n  "zz": Kitchen\n');
+  const { result, config } = await checkConfig(file, {}, loadConfig);
+  t.false(result.ok);
+  t.is(config, undefined);
+  t.true(result.detail.split('\n').length >= 2, result.detail);
+  t.regex(result.detail, /serial/);
+  t.regex(result.fix ?? '', /edit .*gateway\.yaml/);
+});
+
+test('serial: a by-id link to a readable tty passes and shows the target', async (t) => {
+  const fs = fakeFs({ '/dev/serial/by-id/usb-x': { target: '/dev/ttyUSB0' }, '/dev/ttyUSB0': { char: true } });
+  const r = await checkSerialDevice('/dev/serial/by-id/usb-x', fs);
+  t.true(r.ok);
+  t.is(r.detail, '/dev/serial/by-id/usb-x -> /dev/ttyUSB0: character device, read/write allowed');
+});
+
+test('serial: missing, not a tty, no permission each fail with their own fix', async (t) => {
+  const fs = fakeFs({ '/tmp/file': { char: false }, '/dev/ttyACM0': { char: true, denied: true } });
+  const missing = await checkSerialDevice('/dev/espnow-broker', fs);
+  t.false(missing.ok);
+  t.regex(missing.detail, /not there/);
+  t.regex(missing.fix ?? '', /plug the broker/);
+  const notTty = await checkSerialDevice('/tmp/file', fs);
+  t.regex(notTty.detail, /not a character device/);
+  const denied = await checkSerialDevice('/dev/ttyACM0', fs);
+  t.regex(denied.detail, /no read\/write permission/);
+  t.regex(denied.fix ?? '', /dialout/);
+});
+
+const display = (panel: DisplayConfig['panel']): DisplayConfig =>
+  ({ panel, orientation: 'landscape', minRefreshS: 180, fullRefreshEvery: 10, busyTimeoutMs: 60000, pins: { rst: 17, dc: 25, busy: 24, pwr: 18 } });
+const paths = { spidev: '/dev/spidev0.0', unit: '/etc/unit', panelDropIn: '/etc/unit.d/panel-spi.conf' };
+const existing = (...present: string[]) => async (p: string): Promise<boolean> => present.includes(p);
+
+test('spi: skipped without a panel; fails without spidev0.0 or without the /dev/mem drop-in; passes with both', async (t) => {
+  t.true((await checkSpi(display('none'), paths, existing())).skipped);
+  const off = await checkSpi(display('2in13b_v4'), paths, existing('/etc/unit'));
+  t.false(off.ok);
+  t.regex(off.fix ?? '', /do_spi 0/);
+  const noDropIn = await checkSpi(display('2in13b_v4'), paths, existing('/dev/spidev0.0', '/etc/unit'));
+  t.false(noDropIn.ok);
+  t.regex(noDropIn.fix ?? '', /--panel yes/);
+  t.true((await checkSpi(display('2in13b_v4'), paths, existing('/dev/spidev0.0', '/etc/unit', paths.panelDropIn))).ok);
+  t.true((await checkSpi(display('2in13_v4'), paths, existing('/dev/spidev0.0'))).ok, 'not installed as a service: no drop-in needed');
+});
+
+test('clock: synced passes; unsynced fails and says what happens to readings', async (t) => {
+  const now = () => Date.UTC(1970, 0, 1);
+  t.true((await checkClock(true, async () => true, now)).ok);
+  const held = await checkClock(true, async () => false, now);
+  t.false(held.ok);
+  t.regex(held.detail, /1970-01-01T00:00:00.000Z; readings are held/);
+  t.regex(held.fix ?? '', /timedatectl timesync-status/);
+  t.regex((await checkClock(false, async () => false, now)).detail, /requireSync is false/);
+});
+
+test('disk: enough room passes, too little fails, a missing dataDir is measured at its parent', async (t) => {
+  const MiB = 1024 * 1024;
+  const statfs = (freeBytes: number, existingDir: string) => async (p: string) => {
+    if (p !== existingDir) throw sysErr('ENOENT');
+    return { bavail: BigInt(freeBytes / 4096), bsize: 4096 };
+  };
+  t.true((await checkDisk('/var/lib/g', 256 * MiB, statfs(256 * MiB + DISK_HEADROOM_BYTES, '/var/lib/g'))).ok);
+  const low = await checkDisk('/var/lib/g', 256 * MiB, statfs(100 * MiB, '/var/lib/g'));
+  t.false(low.ok);
+  t.regex(low.detail, /100 MiB free, but the spool may use 256 MiB/);
+  t.regex(low.fix ?? '', /spool\.maxBytes/);
+  const parent = await checkDisk('/var/lib/g/data', MiB, statfs(1024 * MiB, '/var/lib'));
+  t.true(parent.ok);
+  t.regex(parent.detail, /^\/var\/lib \(\/var\/lib\/g\/data does not exist yet\)/);
+});
+
+test('disk: a real statfs of a temp dir', async (t) => {
+  const dir = await makeTempDir('doctor');
+  t.teardown(dir.remove);
+  await mkdir(join(dir.path, 'd'));
+  const { statfs } = await import('node:fs/promises');
+  const r = await checkDisk(join(dir.path, 'd'), 65536, statfs);
+  t.regex(r.detail, /MiB free/);
+});
+
+test('report: ✓/✗/- per check, the fix under failures only, exit 1 on a failure and 0 with only skips', (t) => {
+  const results = [
+    { name: 'a', ok: true, detail: 'fine', fix: 'never shown' },
+    { name: 'b', ok: false, detail: 'line 1\nline 2', fix: 'do this' },
+    { name: 'c', ok: false, skipped: true, detail: 'needs b' },
+  ];
+  t.is(formatReport(results, 'g.yaml'), [
+    'espnow-gateway doctor: g.yaml', '',
+    '✓ a', '    fine',
+    '✗ b', '    line 1', '    line 2', '    fix: do this',
+    '- c', '    needs b',
+    '', '1 passed, 1 failed, 1 skipped', '',
+  ].join('\n'));
+  t.is(exitCode(results), 1);
+  t.is(exitCode([results[0], results[2]]), 0);
+});
