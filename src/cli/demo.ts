@@ -1,0 +1,106 @@
+import { mkdirSync, createWriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../config/index.ts';
+import { MockBinding, type MockPort } from '../demo/mock-serial.ts';
+import { DEMO_NODES, seededRandom } from '../demo/demo-nodes.ts';
+import { SimulatedBroker } from '../demo/simulated-broker.ts';
+import { formatSummary } from '../demo/summary.ts';
+import { createLogger } from '../log.ts';
+import { Gateway } from '../main.ts';
+import { decodeLine } from '../protocol/index.ts';
+import { openPort, type PortStream } from '../serial/open-port.ts';
+
+const USAGE = `usage: espnow-gateway demo [--duration S] [--data-dir DIR] [--config FILE]
+  Runs the whole gateway with a simulated broker and six simulated nodes.
+  Points go to line-protocol files, the e-ink picture to a PNG, logs to a file;
+  a summary is printed every few seconds. Ctrl-C stops it.
+`;
+
+/** Directory of the package (the demo config ships with it). */
+const PACKAGE_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), import.meta.url.includes('/dist/') ? '../../..' : '../..');
+
+/** `demo`: the gateway end to end with no hardware. Exit code 0 after Ctrl-C or `--duration`. */
+export async function demoCommand(argv: string[]): Promise<number> {
+  let values: { duration?: string; 'data-dir'?: string; config?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { duration: { type: 'string' }, 'data-dir': { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`demo: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const durationS = values.duration === undefined ? Infinity : Number(values.duration);
+  if (!(durationS > 0)) {
+    process.stderr.write(`demo: --duration ${values.duration}: not a positive number of seconds\n`);
+    return 2;
+  }
+  const loaded = await loadConfig(values.config ?? join(PACKAGE_DIR, 'config', 'demo.yaml'));
+  const config: Config = { ...loaded, dataDir: resolve(values['data-dir'] ?? loaded.dataDir) };
+  mkdirSync(config.dataDir, { recursive: true });
+  const logFile = join(config.dataDir, 'gateway.log');
+  const log = createLogger({ level: config.log.level, destination: createWriteStream(logFile, { flags: 'a' }) });
+
+  const broker = new SimulatedBroker({ nodes: DEMO_NODES, random: seededRandom(2026) });
+  let stream: PortStream | undefined;
+  MockBinding.reset();
+  MockBinding.createPort(config.serial.path, { echo: false, record: true });
+  const gateway = new Gateway({
+    config,
+    log,
+    binding: MockBinding,
+    openPort: async (options) => (stream = await openPort(options)),
+  });
+  await gateway.start();
+
+  const out = process.stdout;
+  out.write(`espnow-gateway demo: simulated broker on "${config.serial.path}", ${DEMO_NODES.length} nodes\n`);
+  out.write(`  points  -> ${join(config.dataDir, 'lines')}/*.lp (line protocol)\n`);
+  out.write(`  screen  -> ${join(config.dataDir, 'screen.png')}\n`);
+  out.write(`  logs    -> ${logFile}\n`);
+  const started = Date.now();
+  let answered = 0;
+  const tick = setInterval(() => {
+    const port = stream?.port as MockPort | undefined;
+    if (!port?.isOpen) return;
+    const bytes = broker.advance((Date.now() - started) / 1000);
+    if (bytes.length > 0) port.emitData(bytes);
+    const written = port.recording.subarray(answered).toString('latin1');
+    const end = written.lastIndexOf('\n') + 1;
+    answered += end;
+    for (const line of written.slice(0, end).split('\n').filter(Boolean)) {
+      try {
+        const answer = broker.answer(decodeLine(line));
+        if (answer.length > 0) port.emitData(answer);
+      } catch {
+        // not a frame: a real broker would print an error on its console
+      }
+    }
+  }, 200);
+  const summary = setInterval(() => out.write(formatSummary(gateway, Date.now(), out.isTTY === true)), 3000);
+
+  await new Promise<void>((done) => {
+    const timer = Number.isFinite(durationS) ? setTimeout(done, durationS * 1000) : undefined;
+    const stop = (): void => {
+      clearTimeout(timer);
+      done();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  clearInterval(tick);
+  clearInterval(summary);
+  await gateway.refreshDisplay();
+  await gateway.stop();
+  out.write(formatSummary(gateway, Date.now(), false));
+  out.write(`demo stopped; the picture is ${join(config.dataDir, 'screen.png')}, the points are under ${join(config.dataDir, 'lines')}\n`);
+  return 0;
+}

@@ -1,0 +1,159 @@
+/**
+ * The composition root: builds every stage from the config and connects them.
+ * A byte enters at the serial port (src/serial), becomes a line, a frame and a
+ * radio message (src/protocol), is checked against the node registry
+ * (src/nodes), timed by the clock guard (src/clock), turned into points
+ * (src/readings) and leaves through the sink (src/sinks: spool + InfluxDB, or
+ * line-protocol files); the display (src/display) reads the node state.
+ * Constructors only assign; start() and stop() do the I/O.
+ */
+import { join } from 'node:path';
+import { ClockGuard, systemClock, type WallClock } from './clock/index.ts';
+import { roomsFrom, type Config } from './config/index.ts';
+import { Display } from './display/display.ts';
+import type { Logger } from './log.ts';
+import { NodeRegistry } from './nodes/registry.ts';
+import type { SinkStatus } from './nodes/node-state.ts';
+import { encodeTime } from './protocol/index.ts';
+import { Stamper } from './readings/stamper.ts';
+import { BrokerPort } from './serial/broker-port.ts';
+import type { OpenPort, PortBinding } from './serial/open-port.ts';
+import { FileSink } from './sinks/file-sink.ts';
+import { InfluxSink } from './sinks/influx-sink.ts';
+import type { Sink } from './sinks/sink.ts';
+import { Spool } from './spool/spool.ts';
+import { Pipeline, type PendingPoints } from './gateway/pipeline.ts';
+
+/** How often the broker's clock is set while the gateway runs, ms (it also is on every broker boot). */
+export const TIME_SYNC_INTERVAL_MS = 60 * 60 * 1000;
+
+/** What {@link Gateway} needs besides the config; tests and the demo inject fakes. */
+export interface GatewayOptions {
+  config: Config;
+  log: Logger;
+  /** Serial opener and binding; default the real serial port. */
+  openPort?: OpenPort;
+  binding?: PortBinding;
+  /** Wall/monotonic clock with sync state; default the system's. */
+  clock?: WallClock;
+}
+
+/** The running service. */
+export class Gateway {
+  readonly registry: NodeRegistry;
+  readonly pipeline: Pipeline;
+  readonly port: BrokerPort;
+  readonly sink: Sink;
+  readonly guard: ClockGuard<PendingPoints>;
+  readonly display: Display;
+  private config: Config;
+  private readonly log: Logger;
+  private readonly spool: Spool | undefined;
+  private timeTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: GatewayOptions) {
+    const { config, log } = options;
+    this.config = config;
+    this.log = log;
+    const clock = options.clock ?? systemClock();
+    const stamper = new Stamper();
+    this.registry = new NodeRegistry({ rooms: roomsFrom(config), log });
+    const { influx } = config;
+    if (influx) {
+      this.spool = new Spool({
+        dir: join(config.dataDir, 'spool'), rejectedDir: join(config.dataDir, 'rejected'),
+        maxBytes: config.spool.maxBytes, fsyncIntervalMs: config.spool.fsyncIntervalMs, log,
+      });
+      this.sink = new InfluxSink({
+        url: influx.url, org: influx.org, bucket: influx.bucket, token: influx.token, spool: this.spool, log,
+        flushIntervalMs: influx.flushIntervalMs, batchSize: influx.batchSize, timeoutMs: influx.timeoutMs,
+      });
+    } else {
+      this.sink = new FileSink({ dir: join(config.dataDir, 'lines'), flushIntervalMs: config.spool.fsyncIntervalMs, log });
+    }
+    this.guard = new ClockGuard<PendingPoints>({
+      clock,
+      requireSync: config.clock.requireSync,
+      log,
+      release: (pending, wallMs) => {
+        const points = pending(stamper.next(wallMs));
+        this.pipeline.counters.points += points.length;
+        if (points.length > 0) this.sink.write(points);
+      },
+    });
+    this.pipeline = new Pipeline({
+      gateway: config.gateway,
+      registry: this.registry,
+      stamper,
+      submit: (pending) => this.guard.submit(pending),
+      now: () => clock.now(),
+      log,
+      onBrokerBoot: () => void this.sendTime(),
+    });
+    this.port = new BrokerPort({
+      path: config.serial.path, baudRate: config.serial.baudRate, log, openPort: options.openPort, binding: options.binding,
+    });
+    this.display = new Display({
+      config: config.display,
+      dataDir: config.dataDir,
+      log,
+      now: () => clock.now(),
+      getState: () => ({ nodes: this.registry.states(), sink: this.sink.status(), gateway: config.gateway, nowMs: clock.now() }),
+    });
+  }
+
+  /** Opens the sink, the serial port and the display; returns at once (the port opens in the background). */
+  async start(): Promise<void> {
+    if (this.spool) {
+      const report = await this.spool.open();
+      this.log.info({ stage: 'spool', ...report }, 'spool opened');
+    }
+    this.sink.start();
+    this.guard.start();
+    this.port.on('line', (line) => this.pipeline.handleLine(line));
+    this.port.on('open', () => void this.sendTime());
+    this.port.start();
+    this.timeTimer = setInterval(() => void this.sendTime(), TIME_SYNC_INTERVAL_MS);
+    this.timeTimer.unref();
+    this.display.start();
+    this.log.info({ gateway: this.config.gateway, serial: this.config.serial.path, sink: this.config.influx ? 'influx' : 'files', dataDir: this.config.dataDir }, 'gateway started');
+  }
+
+  /** Stops reading, flushes the sink (bounded in time) and puts the panel to sleep. */
+  async stop(): Promise<void> {
+    clearInterval(this.timeTimer);
+    await this.port.stop();
+    this.guard.stop();
+    await this.display.stop();
+    await this.sink.stop();
+    this.log.info(this.pipeline.counters, 'gateway stopped');
+  }
+
+  /** SIGHUP: takes the node names of a new, already validated config. Other keys need a restart. */
+  reload(config: Config): void {
+    this.registry.setRooms(roomsFrom(config));
+    this.config = config;
+    this.log.info({ nodes: Object.keys(config.nodes).length }, 'node names reloaded');
+  }
+
+  /** Draws the screen now (PNG, and the panel when the refresh policy allows). */
+  async refreshDisplay(): Promise<void> {
+    await this.display.refreshNow();
+  }
+
+  /** Sink health, for the display and the demo summary. */
+  sinkStatus(): SinkStatus {
+    return this.sink.status();
+  }
+
+  /** Sets the broker's clock (used in RECEIPTs) when ours is trustworthy. */
+  private async sendTime(): Promise<void> {
+    const wallMs = this.guard.wallMs();
+    if (wallMs === undefined || !this.port.isOpen) return;
+    try {
+      await this.port.write(encodeTime(Math.floor(wallMs / 1000)));
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not send TIME to the broker');
+    }
+  }
+}
