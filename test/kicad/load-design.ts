@@ -7,7 +7,7 @@ import { readNetlist, type Netlist } from './schematic-netlist.ts';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SCHEMATIC = `${ROOT}kicad/sensor-node.kicad_sch`;
 export const BOARD = `${ROOT}kicad/sensor-node.kicad_pcb`;
-export const FIRMWARE_CONFIG = process.env.KICAD_TEST_FIRMWARE_CONFIG ?? `${ROOT}micropython/node/config.py`;
+export const FIRMWARE_CONFIG = `${ROOT}micropython/node/config.py`;
 
 export const schematicText = (): string => readFileSync(SCHEMATIC, 'utf8');
 
