@@ -205,3 +205,28 @@ test('--panel no removes the /dev/mem grant a previous run installed; --broker-s
   t.is(lines.length, 3);
   for (const line of lines) t.true(line.includes('ATTRS{serial}=="0001A2B3"'), line);
 });
+
+test('uninstall-pi.sh removes the unit, rules and program, keeps config and spool unless --purge', async (t) => {
+  if (!isRoot) return t.pass('needs root; skipped');
+  const s = await scratch();
+  t.teardown(s.remove);
+  t.is((await s.run([])).code, 0);
+  await cp(join(repo, 'scripts/uninstall-pi.sh'), join(s.source, 'scripts/uninstall-pi.sh'));
+  const uninstall = (args: string[]) => new Promise<{ code: number; stdout: string }>((resolve) => {
+    execFile('bash', [join(s.source, 'scripts/uninstall-pi.sh'), '--root', s.root, ...args],
+      { env: { PATH: `${fakes}:/usr/bin:/bin`, FAKE_STATE: s.state } },
+      (err, stdout) => resolve({ code: err ? 1 : 0, stdout }));
+  });
+  const before = await snapshot(s.root);
+  t.is((await uninstall(['--dry-run'])).code, 0);
+  t.deepEqual(await snapshot(s.root), before, 'dry run changes nothing');
+  t.is((await uninstall([])).code, 0);
+  const after = Object.keys(await snapshot(s.root));
+  t.false(after.some((p) => p.startsWith('opt/espnow-gateway') || p.includes('espnow-gateway.service') || p.includes('99-espnow')), after.join('\n'));
+  t.true(after.includes('etc/espnow-gateway/gateway.yaml'));
+  t.true(after.includes('var/lib/espnow-gateway'));
+  t.is((await uninstall(['--purge'])).code, 0);
+  const purged = Object.keys(await snapshot(s.root));
+  t.false(purged.some((p) => p.startsWith('etc/espnow-gateway') || p.startsWith('var/lib/espnow-gateway')));
+  t.true((await s.calls()).includes(`userdel --root ${s.root} espnow-gateway`));
+});
