@@ -229,7 +229,12 @@ install_config() {
   example=$src/config/gateway.example.yaml
   if [[ -e $dest ]]; then ok "kept the existing config"; return; fi
   [[ -f $example ]] || die "$example is missing"
-  write_stdin "$dest" 0640 <"$example"
+  # The example's serial.path is a sample by-id name; the udev rule below makes
+  # /dev/espnow-broker. The token goes to the file install_token writes.
+  sed -E -e 's|^([[:space:]]+path:[[:space:]]*)/dev/serial/by-id/[^[:space:]]*|\1/dev/espnow-broker|' \
+    -e "s|^([[:space:]]+)#[[:space:]]*tokenFile:.*|\\1tokenFile: $CONF_DIR/influx-token|" "$example" |
+    write_stdin "$dest" 0640
+  note "serial.path set to /dev/espnow-broker, influx.tokenFile to $CONF_DIR/influx-token; add your nodes"
   run chown "0:$(group_id)" "$dest"
   config_created=1
 }

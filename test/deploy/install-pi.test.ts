@@ -22,7 +22,7 @@ const OS_RELEASE = {
   fedora: 'PRETTY_NAME="Fedora Linux 40"\nVERSION_ID=40\nID=fedora\n',
 };
 
-const EXAMPLE_CONFIG = `serial:\n  path: /dev/espnow-broker\ninflux:\n  url: http://127.0.0.1:8086\n  org: home\n  bucket: sensors\n  tokenFile: /etc/espnow-gateway/influx-token\ndisplay:\n  panel: 2in13b_v4\n`;
+const EXAMPLE_CONFIG = `serial:\n  path: /dev/serial/by-id/usb-Espressif_X-if00\ninflux:\n  url: http://127.0.0.1:8086\n  org: home\n  bucket: sensors\n  # tokenFile: /etc/espnow-gateway/influx-token\n  # token: "paste"\ndisplay:\n  panel: 2in13b_v4\n`;
 
 interface Scratch {
   root: string;
@@ -158,6 +158,9 @@ test('a real install into a scratch root, run twice, ends in the same state', as
   t.is(token.mode & 0o777, 0o640);
   t.is(`${token.uid}:${token.gid}`, '0:999');
   t.is(await readFile(r('etc/espnow-gateway/influx-token'), 'utf8'), 'tok-en_42==\n');
+  t.is(await readFile(r('etc/espnow-gateway/gateway.yaml'), 'utf8'), EXAMPLE_CONFIG
+    .replace('/dev/serial/by-id/usb-Espressif_X-if00', '/dev/espnow-broker')
+    .replace('# tokenFile:', 'tokenFile:'), 'the example, pointed at the udev name and the token file');
   const config = await stat(r('etc/espnow-gateway/gateway.yaml'));
   t.is(config.mode & 0o777, 0o640);
   t.is(config.gid, 999);
