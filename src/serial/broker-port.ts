@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { stat } from 'node:fs/promises';
 import { GatewayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { LineFramer } from './line-framer.ts';
@@ -8,6 +9,9 @@ import { openPort as openRealPort, type OpenPort, type PortBinding, type PortStr
 export const DEFAULT_MIN_BACKOFF_MS = 250;
 /** Longest reopen delay, ms: a replugged broker is back within this. */
 export const DEFAULT_MAX_BACKOFF_MS = 5000;
+
+/** How often an open port's path is checked for a vanished device, ms. */
+export const DEFAULT_WATCH_INTERVAL_MS = 500;
 
 /** Options of {@link BrokerPort}. */
 export interface BrokerPortOptions {
@@ -25,6 +29,8 @@ export interface BrokerPortOptions {
   minBackoffMs?: number;
   /** Cap of the reopen delay, ms. Default {@link DEFAULT_MAX_BACKOFF_MS}. */
   maxBackoffMs?: number;
+  /** Period of the vanished-device check while open, ms. Default {@link DEFAULT_WATCH_INTERVAL_MS}. */
+  watchIntervalMs?: number;
 }
 
 /** Counters since {@link BrokerPort.start}. */
@@ -64,6 +70,8 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
   private backoffMs: number;
   private down = false;
   private opened = false;
+  private watch: NodeJS.Timeout | undefined;
+  private gone: Error | undefined;
 
   constructor(options: BrokerPortOptions) {
     super();
@@ -89,6 +97,7 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
+    clearInterval(this.watch);
     const port = this.port;
     if (port) await new Promise<void>((resolve) => port.close(() => resolve()));
   }
@@ -120,7 +129,11 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
         port.close();
         return;
       }
-      this.attach(port);
+      const device = await identify(path).catch((err: unknown) => {
+        port.close();
+        throw err;
+      });
+      this.attach(port, device);
     } catch (err) {
       this.wentDown(err);
     }
@@ -139,7 +152,7 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
     this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS);
   }
 
-  private attach(port: PortStream): void {
+  private attach(port: PortStream, device: string): void {
     if (this.opened) this.counters.reopens += 1;
     this.log.info({ baudRate: this.options.baudRate, reopen: this.opened }, this.down ? 'broker serial port is back' : 'broker serial port open');
     this.opened = true;
@@ -160,13 +173,38 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
     });
     // Read/write errors end in `close` (with a DisconnectedError); handled there.
     port.on('error', (err) => this.log.debug({ err }, 'serial port error'));
+    this.watch = setInterval(() => void this.checkDevice(port, device), this.options.watchIntervalMs ?? DEFAULT_WATCH_INTERVAL_MS);
     port.once('close', (err?: Error | null) => {
+      clearInterval(this.watch);
       this.port = undefined;
       framer.destroy();
       this.emit('close');
-      if (this.running) this.wentDown(err ?? new Error('port closed'));
+      if (this.running) this.wentDown(err ?? this.gone ?? new Error('port closed'));
+      this.gone = undefined;
     });
     this.port = port;
     this.emit('open');
   }
+
+  /**
+   * Why this exists: when a USB serial device is unplugged, or a pty's master
+   * closes, Linux hangs the tty up and read(2) returns 0 (EOF) instead of an
+   * error; bindings-cpp 13 (`unix-read.js`) retries 0-byte reads at once and
+   * never reports a disconnect, spinning a CPU. So the path is checked while
+   * open: gone (ENOENT) or a different device node (inode/rdev) means the
+   * device vanished, and the port is closed to start the reopen cycle.
+   */
+  private async checkDevice(port: PortStream, device: string): Promise<void> {
+    const now = await identify(this.options.path).catch((err: NodeJS.ErrnoException) => `missing (${err.code})`);
+    if (now === device || this.port !== port) return;
+    this.gone = new Error(`device ${now.startsWith('missing') ? 'is gone' : 'was replaced'}: ${now}`);
+    clearInterval(this.watch);
+    port.close();
+  }
+}
+
+/** Identity of the device node behind `path` (after symlinks). */
+async function identify(path: string): Promise<string> {
+  const s = await stat(path);
+  return `${s.dev}:${s.ino}:${s.rdev}`;
 }

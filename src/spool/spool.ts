@@ -109,9 +109,11 @@ const before = (a: Cursor, b: Cursor): boolean => a.segment < b.segment || (a.se
  *   everything on disk rather than lose anything), with a warning.
  * - Bounded by `maxBytes`: past it the oldest segment is deleted, its
  *   unacknowledged lines counted in `droppedLines` and logged at warn.
- * - Write amplification (measured in test/spool/spool.test.ts): 8 bytes of
- *   framing per record plus one ~30-byte ack file per flush, about 1.07x the
- *   line-protocol bytes at the gateway's batch sizes.
+ * - Write amplification (measured in test/spool/spool.test.ts, app level):
+ *   8 bytes of framing per record plus a ~20-byte ack file per acknowledged
+ *   batch: 92.5 bytes written per 85-byte point (x1.08), and about two fsyncs
+ *   per second under steady load (segment + ack file, plus its directory).
+ *   Nothing is rewritten in place; segments are only appended and unlinked.
  */
 export class Spool {
   private readonly opts: Required<Omit<SpoolOptions, 'log'>>;
