@@ -26,7 +26,7 @@ readonly UNIT_DIR=/etc/systemd/system
 readonly UDEV_DIR=/etc/udev/rules.d
 readonly NODE_MAJOR_MIN=20
 # What the gateway needs at run time and to build rpio's native module.
-readonly APP_ITEMS=(package.json package-lock.json tsconfig.json tsconfig.build.json bin src epd deploy docs config)
+readonly APP_ITEMS=(package.json package-lock.json tsconfig.json tsconfig.build.json bin src epd assets deploy docs config LICENSE)
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 root=/
