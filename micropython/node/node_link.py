@@ -1,0 +1,74 @@
+"""The node's side of one radio exchange: send a message, wait for the
+broker's RECEIPT, retransmit as PROTOCOL.md says (same boot and seq, up to the
+retry limit). With no broker known it broadcasts and adopts the first broker
+that answers::
+
+    link = Link(esp, broker_mac_or_None, window_ms=60, retry_limit=3)
+    receipt, retransmissions = link.exchange(payload, boot, seq)   # receipt None: never acknowledged
+    link.broker        # the broker's MAC (found by discovery if it was None)
+    link.commands      # COMMAND messages the broker sent directly while we listened
+"""
+import time
+import espnow_proto as p
+
+BROADCAST = b"\xff" * 6
+_NO_ACK_BACKOFF_MS = 8  # a unicast without MAC ack never arrived: retry soon, not after the window
+
+
+class Link:
+    def __init__(self, esp, broker, window_ms, retry_limit, lmk=None):
+        self._esp = esp
+        self.broker = broker
+        self._window = window_ms
+        self._limit = retry_limit
+        self.commands = []
+        self.discovered = False
+        if broker is None:
+            self._add(BROADCAST, None)
+        else:
+            self._add(broker, lmk)
+
+    def _add(self, mac, lmk):
+        try:
+            self._esp.get_peer(mac)
+        except OSError:
+            if lmk:
+                self._esp.add_peer(mac, lmk, encrypt=True)
+            else:
+                self._esp.add_peer(mac)
+
+    def exchange(self, payload, boot, seq):
+        """Sends ``payload`` until its RECEIPT arrives: (receipt Message or None, retransmissions)."""
+        for attempt in range(self._limit + 1):
+            dest = self.broker or BROADCAST
+            if not self._esp.send(dest, payload, True) and dest != BROADCAST:
+                time.sleep_ms(_NO_ACK_BACKOFF_MS)
+                continue
+            receipt = self._wait_receipt(boot, seq)
+            if receipt is not None:
+                return receipt, attempt
+        return None, self._limit
+
+    def _wait_receipt(self, boot, seq):
+        deadline = time.ticks_add(time.ticks_ms(), self._window)
+        while True:
+            left = time.ticks_diff(deadline, time.ticks_ms())
+            if left <= 0:
+                return None
+            mac, data = self._esp.recv(left)
+            if mac is None:
+                return None
+            if self.broker is not None and mac != self.broker:
+                continue
+            try:
+                msg = p.decode_message(data)
+            except p.ProtocolError:
+                continue
+            if msg.kind == p.COMMAND:
+                self.commands.append(msg)
+            elif msg.kind == p.RECEIPT and msg.boot == boot and msg.seq == seq:
+                if self.broker is None:
+                    self.broker = bytes(mac)
+                    self.discovered = True
+                    self._add(self.broker, None)
+                return msg
