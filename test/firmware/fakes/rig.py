@@ -69,3 +69,41 @@ def summary(name):
     if d.app is not None:
         out["errors"] = d.app.errors
     return json.dumps(out)
+
+
+def raw_device(name, mac, channel=1):
+    """A radio without firmware, for bursts and hand-made frames."""
+    d = W.add(name, unhexlify(mac), "/")
+    d.awake = True
+
+    def setup():
+        import espnow
+        import network
+        sta = network.WLAN(0)
+        sta.active(True)
+        sta.config(channel=channel)
+        espnow.ESPNow().active(True)
+        d.radio.config(rxbuf=65536)
+    W.call(d, setup)
+    return d
+
+
+def raw_send(name, dst, payload_hex):
+    d = W.devices[name]
+    dst = unhexlify(dst)
+
+    def go():
+        try:
+            d.radio.get_peer(dst)
+        except OSError:
+            d.radio.add_peer(dst)
+        return d.radio.send(dst, unhexlify(payload_hex), True)
+    return W.call(d, go)
+
+
+def raw_inbox(name):
+    d = W.devices[name]
+    out = [[str(hexlify(m), "ascii"), str(hexlify(x), "ascii")] for m, x in d.radio._queue]
+    d.radio._queue = []
+    d.radio._used = 0
+    return json.dumps(out)
