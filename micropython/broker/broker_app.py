@@ -49,7 +49,7 @@ class Broker:
 
     # --- one loop turn -------------------------------------------------
     def step(self, wait_ms):
-        if self.link.pending():
+        if self.busy():
             wait_ms = 0
         for i in range(cfg.RADIO_PER_STEP):
             mac, data = self.esp.recv(wait_ms if i == 0 else 0)
@@ -62,8 +62,8 @@ class Broker:
         self.link.pump()
 
     def busy(self):
-        """True while serial output waits for the line."""
-        return self.link.pending() > 0
+        """True while serial output waits for the line or gateway input waits to be read."""
+        return self.link.pending() > 0 or self.link.input_waiting()
 
     def run(self):
         while True:

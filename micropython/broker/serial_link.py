@@ -67,6 +67,9 @@ class SerialLink:
                 self._out.pop(0)
                 self._head = 0
 
+    def input_waiting(self):
+        return bool(self._port.any())
+
     def poll_lines(self, max_bytes):
         """Reads up to ``max_bytes`` and returns the complete lines (bytes, without ``\\n``)."""
         lines = []
