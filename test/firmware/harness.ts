@@ -45,10 +45,14 @@ export interface BmeCaseFile {
   coefficients: Record<string, number>;
   cases: {
     id: string;
+    kind: 'random' | 'edge' | 'published';
     regs_F7_FE: number[];
     adc: { T: number; P: number; H: number };
     skipped: { T: boolean; P: boolean; H: boolean };
-    datasheet: { int: { t_fine: number; T_centi_degC: number; P64_q24_8: number; H_q22_10: number } };
+    datasheet: {
+      int: { t_fine: number; T_centi_degC: number; P64_q24_8: number; H_q22_10: number };
+      double: { T_degC: number; P_Pa: number; H_pct: number };
+    };
     flags: string[];
   }[];
 }
