@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { packagePath } from './package-root.ts';
 
 const USAGE = `usage: espnow-gateway <command> [options]
 
@@ -16,17 +17,9 @@ commands:
   version                  print the version
 `;
 
-/** The package version; works from src/ (tsx) and from dist/src/ (built). */
+/** The package version. */
 function version(): string {
-  for (const up of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version: string };
-      if (pkg.name === 'espnow-gateway') return pkg.version;
-    } catch {
-      // not at this depth
-    }
-  }
-  return 'unknown';
+  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 }
 
 /**

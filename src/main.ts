@@ -34,6 +34,8 @@ export interface GatewayOptions {
   /** Serial opener and binding; default the real serial port. */
   openPort?: OpenPort;
   binding?: PortBinding;
+  /** Check that the serial device node still exists while open (USB unplug detection). Default true; off for the demo's mock port. */
+  watchDevice?: boolean;
   /** Wall/monotonic clock with sync state; default the system's. */
   clock?: WallClock;
 }
@@ -92,6 +94,7 @@ export class Gateway {
     });
     this.port = new BrokerPort({
       path: config.serial.path, baudRate: config.serial.baudRate, log, openPort: options.openPort, binding: options.binding,
+      watchIntervalMs: options.watchDevice === false ? 0 : undefined,
     });
     this.display = new Display({
       config: config.display,

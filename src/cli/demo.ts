@@ -1,6 +1,5 @@
 import { mkdirSync, createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config/index.ts';
 import { MockBinding, type MockPort } from '../demo/mock-serial.ts';
@@ -9,6 +8,7 @@ import { SimulatedBroker } from '../demo/simulated-broker.ts';
 import { formatSummary } from '../demo/summary.ts';
 import { createLogger } from '../log.ts';
 import { Gateway } from '../main.ts';
+import { packagePath } from '../package-root.ts';
 import { decodeLine } from '../protocol/index.ts';
 import { openPort, type PortStream } from '../serial/open-port.ts';
 
@@ -18,8 +18,6 @@ const USAGE = `usage: espnow-gateway demo [--duration S] [--data-dir DIR] [--con
   a summary is printed every few seconds. Ctrl-C stops it.
 `;
 
-/** Directory of the package (the demo config ships with it). */
-const PACKAGE_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), import.meta.url.includes('/dist/') ? '../../..' : '../..');
 
 /** `demo`: the gateway end to end with no hardware. Exit code 0 after Ctrl-C or `--duration`. */
 export async function demoCommand(argv: string[]): Promise<number> {
@@ -43,7 +41,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     process.stderr.write(`demo: --duration ${values.duration}: not a positive number of seconds\n`);
     return 2;
   }
-  const loaded = await loadConfig(values.config ?? join(PACKAGE_DIR, 'config', 'demo.yaml'));
+  const loaded = await loadConfig(values.config ?? packagePath('config', 'demo.yaml'));
   const config: Config = { ...loaded, dataDir: resolve(values['data-dir'] ?? loaded.dataDir) };
   mkdirSync(config.dataDir, { recursive: true });
   const logFile = join(config.dataDir, 'gateway.log');
@@ -57,6 +55,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     config,
     log,
     binding: MockBinding,
+    watchDevice: false,
     openPort: async (options) => (stream = await openPort(options)),
   });
   await gateway.start();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import opentype from 'opentype.js';
+import { packagePath } from '../package-root.ts';
 
 /** The two faces the screen uses, bundled in assets/fonts (DejaVu Sans 2.37). */
 export type FontFace = 'regular' | 'bold';
@@ -12,7 +13,7 @@ const HINTED = { hinting: true } as opentype.RenderOptions;
 function font(face: FontFace): opentype.Font {
   let loaded = cache.get(face);
   if (!loaded) {
-    const bytes = readFileSync(new URL(`../../assets/fonts/${FILES[face]}`, import.meta.url));
+    const bytes = readFileSync(packagePath('assets', 'fonts', FILES[face]));
     loaded = opentype.parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     cache.set(face, loaded);
   }

@@ -29,7 +29,10 @@ export interface BrokerPortOptions {
   minBackoffMs?: number;
   /** Cap of the reopen delay, ms. Default {@link DEFAULT_MAX_BACKOFF_MS}. */
   maxBackoffMs?: number;
-  /** Period of the vanished-device check while open, ms. Default {@link DEFAULT_WATCH_INTERVAL_MS}. */
+  /**
+   * Period of the vanished-device check while open, ms; 0 turns it off (for a
+   * binding with no device node, such as the demo's mock). Default {@link DEFAULT_WATCH_INTERVAL_MS}.
+   */
   watchIntervalMs?: number;
 }
 
@@ -129,7 +132,8 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
         port.close();
         return;
       }
-      const device = await identify(path).catch((err: unknown) => {
+      const watching = this.options.watchIntervalMs !== 0;
+      const device = !watching ? '' : await identify(path).catch((err: unknown) => {
         port.close();
         throw err;
       });
@@ -173,7 +177,9 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
     });
     // Read/write errors end in `close` (with a DisconnectedError); handled there.
     port.on('error', (err) => this.log.debug({ err }, 'serial port error'));
-    this.watch = setInterval(() => void this.checkDevice(port, device), this.options.watchIntervalMs ?? DEFAULT_WATCH_INTERVAL_MS);
+    if (this.options.watchIntervalMs !== 0) {
+      this.watch = setInterval(() => void this.checkDevice(port, device), this.options.watchIntervalMs ?? DEFAULT_WATCH_INTERVAL_MS);
+    }
     port.once('close', (err?: Error | null) => {
       clearInterval(this.watch);
       this.port = undefined;

@@ -1,0 +1,29 @@
+import test from 'ava';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { spawnGateway } from '../helpers/gateway-process.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+test('the demo runs the whole gateway on a simulated broker: points in files, the screen as a PNG, exit 0', async (t) => {
+  const dir = await makeTempDir('demo');
+  t.teardown(() => dir.remove());
+  const demo = spawnGateway(['demo', '--duration', '12', '--data-dir', dir.path]);
+  t.teardown(() => demo.stop('SIGKILL').then(() => undefined));
+  t.is(await demo.exited, 0, demo.stderr());
+
+  const files = await readdir(join(dir.path, 'lines'));
+  const lines = (await Promise.all(files.map((f) => readFile(join(dir.path, 'lines', f), 'utf8')))).join('').trim().split('\n');
+  const nodes = new Set(lines.filter((l) => l.startsWith('environment,')).map((l) => /node=([^ ,]+)/.exec(l)?.[1]));
+  t.is(nodes.size, 6, 'all six simulated nodes reported');
+  t.true(lines.some((l) => l.startsWith('broker,')), 'heartbeats stored');
+  t.true(lines.some((l) => /room=unknown/.test(l)), 'the node missing from the config is stored as unknown');
+  for (const line of lines) t.regex(line, /^[a-z]+(,[a-z]+=(?:\\ |[^ ])+)+ [a-z_]+=[^ ]+ \d{16}$/, 'line protocol with a µs timestamp');
+
+  const png = await sharp(join(dir.path, 'screen.png')).metadata();
+  t.deepEqual([png.width, png.height], [250, 122], 'the 2.13" panel picture, landscape');
+  const log = await readFile(join(dir.path, 'gateway.log'), 'utf8');
+  const yamlLines = log.trim().split('\n').map((l) => (JSON.parse(l) as { yaml?: string }).yaml);
+  t.true(yamlLines.includes('  "a2:b2:c2:d2:e2:f6": <room name>'), 'the unknown node is logged with the line to add');
+  t.regex(log, /broker console/, 'console noise is logged as broker console text');
+});
