@@ -92,7 +92,7 @@ class Broker:
             duplicate = self._seen(mac, msg.boot, msg.seq)
             self._receipt(mac, msg)
         if not duplicate:
-            self._line("RX", (p.mac_hex(mac), rssi, p.mac_hex(data)), droppable=True)
+            self._line("RX", (p.mac_hex(mac), rssi, p.to_hex(data)), droppable=True)
 
     def _seen(self, mac, boot, seq):
         recent = self._recent.get(mac)
@@ -217,8 +217,8 @@ def build(port):
         sta.config(pm=pm)  # no modem sleep: the radio listens all the time
     sta.disconnect()
     esp = espnow.ESPNow()
+    esp.config(rxbuf=cfg.RXBUF)  # the buffer is allocated by active(True)
     esp.active(True)
-    esp.config(rxbuf=cfg.RXBUF)
     if cfg.PMK:
         esp.set_pmk(unhexlify(cfg.PMK))
     app = Broker(esp, sta.config("mac"), port)

@@ -190,9 +190,12 @@ def encode_message(kind, boot, seq, records=(), tail=b""):
     return out
 
 
-def mac_hex(mac):
-    """6 MAC bytes -> 12 lower-case hex digits."""
-    return str(hexlify(mac), "ascii")
+def to_hex(data):
+    """Bytes -> lower-case hex text (payloads and MACs on the serial line)."""
+    return str(hexlify(data), "ascii")
+
+
+mac_hex = to_hex
 
 
 def encode_line(tag, fields):
