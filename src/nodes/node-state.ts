@@ -41,15 +41,8 @@ export interface NodeState {
   };
 }
 
-/** Status flag bits of record 0x06 (protocol section 1). */
-export const STATUS = {
-  ENV_FAILED: 1 << 0,
-  LIGHT_FAILED: 1 << 1,
-  BATTERY_LOW: 1 << 2,
-  FIRST_AFTER_BOOT: 1 << 3,
-  BROWNOUT: 1 << 4,
-  CLOCK_SET: 1 << 5,
-} as const;
+/** Status flag bits of record 0x06 (protocol section 1); one table, in src/protocol/records.ts. */
+export { STATUS_BITS as STATUS } from '../protocol/records.ts';
 
 /** Health of the InfluxDB path, for the display and `doctor`. */
 export interface SinkStatus {
