@@ -7,8 +7,6 @@ export type FontFace = 'regular' | 'bold';
 
 const FILES: Record<FontFace, string> = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' };
 const cache = new Map<FontFace, opentype.Font>();
-/** DejaVu's TrueType hints keep small text legible in one bit per pixel. */
-const HINTED = { hinting: true } as opentype.RenderOptions;
 
 function font(face: FontFace): opentype.Font {
   let loaded = cache.get(face);
@@ -28,22 +26,45 @@ export interface TextStyle {
   face?: FontFace;
   /** Which end of the text `x` is: default `start`. */
   anchor?: 'start' | 'end' | 'middle';
+  /** Extra px between glyphs: default 1 for regular text under 14 px, else 0. */
+  tracking?: number;
 }
 
 /**
- * Glyphs of `text` with their pen positions in font units. Laid out here, glyph
- * by glyph with pair kerning, because opentype.js's shaper stops on some of
+ * Regular text is hinted and drawn with crisp edges: DejaVu's hints put every
+ * stem on exactly one pixel column, which keeps 11-13 px text sharp in one bit
+ * per pixel. Bold text is not: its hints make 2 px stems that fill the counters
+ * at these sizes ("queued" turns into a blot), so bold is drawn from the plain
+ * outlines, antialiased, and cut at 50 % by the renderer's threshold.
+ */
+const hinted = (style: TextStyle): boolean => (style.face ?? 'regular') === 'regular';
+
+/**
+ * Hinted glyphs sit on whole pixels with advances rounded glyph by glyph (as
+ * the hinter rounds them), plus `tracking`: rounding pen positions of the
+ * unrounded string instead gave 0 or 1 px between letters at random, and
+ * DejaVu's hinted small glyphs fill their advance, so neighbours touched.
+ */
+const trackingOf = (style: TextStyle): number => style.tracking ?? (hinted(style) && style.size < 14 ? 1 : 0);
+
+/**
+ * Glyphs of `text` with their pen positions in px. Laid out here, glyph by
+ * glyph with pair kerning, because opentype.js's shaper stops on some of
  * DejaVu's contextual substitutions; the screen's Latin text needs none.
  */
-function layout(text: string, f: opentype.Font): { glyph: opentype.Glyph; x: number }[] {
+function layout(text: string, style: TextStyle): { glyph: opentype.Glyph; x: number }[] {
+  const f = font(style.face ?? 'regular');
+  const scale = style.size / f.unitsPerEm;
+  const snap = hinted(style) ? Math.round : (v: number): number => v;
+  const tracking = trackingOf(style);
   const out: { glyph: opentype.Glyph; x: number }[] = [];
   let x = 0;
   let previous: opentype.Glyph | undefined;
   for (const char of text) {
     const glyph = f.charToGlyph(char);
-    if (previous) x += f.getKerningValue(previous, glyph);
+    if (previous) x += snap(f.getKerningValue(previous, glyph) * scale) + tracking;
     out.push({ glyph, x });
-    x += glyph.advanceWidth ?? 0;
+    x += snap((glyph.advanceWidth ?? 0) * scale);
     previous = glyph;
   }
   out.push({ glyph: f.charToGlyph(' '), x }); // end position
@@ -52,14 +73,13 @@ function layout(text: string, f: opentype.Font): { glyph: opentype.Glyph; x: num
 
 /** Advance width of `text` in px. */
 export function textWidth(text: string, style: TextStyle): number {
-  const f = font(style.face ?? 'regular');
-  return (layout(text, f).at(-1)!.x * style.size) / f.unitsPerEm;
+  return layout(text, style).at(-1)!.x;
 }
 
 /**
- * `text` as SVG path data with its baseline at `y`: hinted glyph outlines from
- * the bundled font, each glyph on a whole pixel, so no system font or text
- * engine is involved.
+ * `text` as SVG path data with its baseline at `y`: glyph outlines from the
+ * bundled font, the string starting on a whole pixel, so no system font or
+ * text engine is involved.
  */
 export function textPath(text: string, x: number, y: number, style: TextStyle): string {
   const anchor = style.anchor ?? 'start';
@@ -67,27 +87,34 @@ export function textPath(text: string, x: number, y: number, style: TextStyle): 
   const left = Math.round(anchor === 'end' ? x - width : anchor === 'middle' ? x - width / 2 : x);
   const face = style.face ?? 'regular';
   const f = font(face);
-  const scale = style.size / f.unitsPerEm;
   const top = Math.round(y);
-  return layout(text, f)
+  const hint = hinted(style);
+  return layout(text, style)
     .slice(0, -1)
-    .map(({ glyph, x: pen }) => glyphPath(glyph, f, face, style.size, left + Math.round(pen * scale), top))
+    .map(({ glyph, x: pen }) => glyphPath(glyph, f, face, style.size, hint, left + pen, top))
     .join('');
+}
+
+/** `text` as one SVG `<path>` element in `fill`, with the edge rendering its face needs. */
+export function textElement(text: string, x: number, y: number, style: TextStyle, fill: string): string {
+  const d = textPath(text, x, y, style);
+  if (!d) return '';
+  return `<path fill="${fill}" shape-rendering="${hinted(style) ? 'crispEdges' : 'geometricPrecision'}" d="${d}"/>`;
 }
 
 const glyphCache = new Map<string, opentype.PathCommand[]>();
 const num = (v: number): string => String(Math.round(v * 100) / 100);
 
 /**
- * One hinted glyph placed at whole pixel (dx, dy). Hinting snaps to the pixel
- * grid, so the outline at the origin, moved, is the outline drawn there; it is
- * computed once per glyph and size (the TrueType interpreter is the slow part).
+ * One glyph placed at (dx, dy). Hinting snaps to the pixel grid, so the hinted
+ * outline at the origin, moved by whole pixels, is the outline drawn there; it
+ * is computed once per glyph and size (the TrueType interpreter is the slow part).
  */
-function glyphPath(glyph: opentype.Glyph, f: opentype.Font, face: FontFace, size: number, dx: number, dy: number): string {
-  const key = `${face}|${size}|${glyph.index}`;
+function glyphPath(glyph: opentype.Glyph, f: opentype.Font, face: FontFace, size: number, hint: boolean, dx: number, dy: number): string {
+  const key = `${face}|${size}|${hint}|${glyph.index}`;
   let commands = glyphCache.get(key);
   if (!commands) {
-    commands = glyph.getPath(0, 0, size, HINTED, f).commands;
+    commands = glyph.getPath(0, 0, size, { hinting: hint } as opentype.RenderOptions, f).commands;
     glyphCache.set(key, commands);
   }
   let d = '';
