@@ -87,7 +87,9 @@ export function buildScreenSvg(model: ScreenModel, width: number, height: number
   const clockStyle = right(TITLE);
   const clockWidth = Math.ceil(textWidth(model.clock, clockStyle));
   const pageLabel = pages > 1 ? ` ${(page % pages) + 1}/${pages}` : '';
-  parts.splice(2, 0, text(fitText(model.title + pageLabel, width - clockWidth - 8, TITLE), 2, 13, TITLE, WHITE));
+  // The page number is never cut: the gateway name gives way.
+  const titleMax = width - clockWidth - 8 - Math.ceil(textWidth(pageLabel, TITLE));
+  parts.splice(2, 0, text(fitText(model.title, titleMax, TITLE) + pageLabel, 2, 13, TITLE, WHITE));
   const body = parts.join('');
   const clock = text(model.clock, width - 2, 13, clockStyle, WHITE);
   const open = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" shape-rendering="crispEdges">`;
