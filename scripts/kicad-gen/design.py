@@ -38,7 +38,10 @@ D32_SILK = {1: "BAT", 2: "USB", 3: "EN", 13: "VN", 14: "VP", 15: "RST",
 
 BME280_PINS = {1: ("VCC", "power_in"), 2: ("GND", "power_in"),
                3: ("SCL", "input"), 4: ("SDA", "bidirectional"),
-               5: ("CSB", "input"), 6: ("SDO", "bidirectional")}
+               5: ("CSB", "input"), 6: ("SDO", "input")}
+# SDO is the BME280's SPI data out, but in I2C mode only the address strap
+# (tied to GND here for 0x76): typed input, or KiCad's ERC warns about a
+# bidirectional pin on the PWR_FLAG-driven GND net.
 BH1750_PINS = {1: ("VCC", "power_in"), 2: ("GND", "power_in"),
                3: ("SCL", "input"), 4: ("SDA", "bidirectional"),
                5: ("ADDR", "input")}

@@ -11,7 +11,9 @@ def uid(*parts):
 
 
 def q(text):
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A quoted atom; newlines are written as \\n, as KiCad does (a raw newline breaks its parser)."""
+    text = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return '"' + text + '"'
 
 
 def n(value):
@@ -41,7 +43,7 @@ def parse(text):
         elif m.group(2):
             cur = stack.pop()
         elif m.group(3) is not None:
-            cur.append(re.sub(r"\\(.)", r"\1", m.group(3)))
+            cur.append(re.sub(r"\\(.)", lambda e: "\n" if e.group(1) == "n" else e.group(1), m.group(3)))
         else:
             cur.append(m.group(4))
     return top[0]

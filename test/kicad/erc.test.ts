@@ -18,6 +18,13 @@ test('a ground without its PWR_FLAG is reported as undriven', (t) => {
   t.true(electricalRuleViolations(netlistOf(text)).some((p) => p.startsWith('GND: power input')));
 });
 
+test('a bidirectional pin on a PWR_FLAG net is reported, as KiCad\'s ERC warns', (t) => {
+  const text = schematicText().replace('(pin input line (at -10.16 -6.35 0) (length 2.54) (name "SDO"',
+    '(pin bidirectional line (at -10.16 -6.35 0) (length 2.54) (name "SDO"');
+  t.not(text, schematicText());
+  t.deepEqual(electricalRuleViolations(netlistOf(text)), ['GND: U2.SDO (bidirectional) on power output #FLG01.pwr']);
+});
+
 test('every symbol comes from the project library and every footprint exists in it', (t) => {
   const lib = parseSexpr(readFileSync(`${ROOT}kicad/lib/sensor_node.kicad_sym`, 'utf8'));
   const names = new Set(children(lib, 'symbol').map((s) => `sensor_node:${String(s[1])}`));

@@ -5,8 +5,14 @@ import type { Netlist } from './schematic-netlist.ts';
  * netlist (KiCad 6 cannot run ERC without its GUI): every pin connected to
  * something or flagged no-connect, no flagged pin wired, no dangling wire
  * or label, one name per net, at most one driver per net, every power input
- * driven by a power output or a PWR_FLAG. Returns one line per violation.
+ * driven by a power output or a PWR_FLAG, and no power output sharing a net
+ * with a pin that can drive (KiCad's default pin-conflict matrix: warning for
+ * bidirectional, error for output, tri-state and open collector/emitter).
+ * Returns one line per violation.
  */
+/** Pin types KiCad 6 flags when they meet a power output on one net. */
+const CLASHES_WITH_POWER_OUT = new Set(['output', 'bidirectional', 'tri_state', 'open_collector', 'open_emitter']);
+
 export function electricalRuleViolations(netlist: Netlist): string[] {
   const problems: string[] = [];
   for (const sym of netlist.symbols.values()) {
@@ -23,6 +29,11 @@ export function electricalRuleViolations(netlist: Netlist): string[] {
     if (net.labels.length > 1) problems.push(`net has two names: ${net.labels.join(', ')}`);
     const drivers = net.pins.filter((p) => p.type === 'output' || p.type === 'power_out');
     if (drivers.length > 1) problems.push(`${net.name}: driven by ${drivers.map((p) => `${p.ref}.${p.name}`).join(' and ')}`);
+    const power = net.pins.find((p) => p.type === 'power_out');
+    const clashing = net.pins.filter((p) => CLASHES_WITH_POWER_OUT.has(p.type));
+    if (power && clashing.length > 0) {
+      problems.push(`${net.name}: ${clashing.map((p) => `${p.ref}.${p.name} (${p.type})`).join(', ')} on power output ${power.ref}.${power.name}`);
+    }
     const powerIn = net.pins.filter((p) => p.type === 'power_in');
     if (powerIn.length > 0 && !net.pins.some((p) => p.type === 'power_out')) {
       problems.push(`${net.name}: power input ${powerIn[0].ref}.${powerIn[0].name} is not driven (no power output or PWR_FLAG)`);

@@ -3,7 +3,11 @@ export type Sexpr = string | Sexpr[];
 
 const TOKEN = /\s*(?:(\()|(\))|"((?:[^"\\]|\\.)*)"|([^\s()"]+))/y;
 
-/** Reads one KiCad 6 S-expression file (schematic, board, library) into nested arrays. */
+/**
+ * Reads one KiCad 6 S-expression file (schematic, board, library) into nested arrays.
+ * Like KiCad's own lexer it refuses a raw line break inside a quoted string (KiCad writes `\n`,
+ * and eeschema stops loading with "Un-terminated delimited string" on a raw one).
+ */
 export function parseSexpr(text: string): Sexpr[] {
   const stack: Sexpr[][] = [];
   let current: Sexpr[] = [];
@@ -20,7 +24,11 @@ export function parseSexpr(text: string): Sexpr[] {
       if (!parent) throw new Error(`unbalanced ")" at offset ${m.index}`);
       current = parent;
     } else if (m[3] !== undefined) {
-      current.push(m[3].replace(/\\(.)/g, '$1'));
+      if (m[3].includes('\n')) {
+        const line = text.slice(0, m.index).split('\n').length;
+        throw new Error(`line break inside a quoted string at line ${line} (KiCad needs \\n)`);
+      }
+      current.push(m[3].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)));
     } else {
       current.push(m[4]);
     }
