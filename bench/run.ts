@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --profile]`: the gateway's figures on this
+ * `npm run bench [-- --quick] [-- --profile] [-- --throughput-only]`: the gateway's figures on this
  * machine, printed as one table (never a pass/fail test). See
  * docs/performance.md for the method and the figures of a full run.
  *
@@ -28,6 +28,8 @@ import { benchRender } from './render.ts';
 
 const quick = process.argv.includes('--quick');
 const profile = process.argv.includes('--profile');
+/** Only the end-to-end throughput run (for measuring one change at a time). */
+const throughputOnly = process.argv.includes('--throughput-only');
 /** Frames of the throughput run, from 100 simulated nodes. */
 const THROUGHPUT_FRAMES = quick ? 100_000 : 1_000_000;
 /** Real-time run at 100 frames/s for latency (and RSS at the real rate), s. */
@@ -193,14 +195,14 @@ async function main(): Promise<void> {
   const proxy = await startAckProxy(vm.url);
   try {
     await throughput(bin, dir, pty, proxy);
-    await latencyAndMemory(bin, dir, pty, proxy);
+    if (!throughputOnly) await latencyAndMemory(bin, dir, pty, proxy);
   } finally {
     await proxy.stop();
     await vm.stop();
     await pty.stop();
     await dir.remove();
   }
-  for (const r of await benchRender()) add(r.name, r.value, r.unit, 2, '< 50');
+  if (!throughputOnly) for (const r of await benchRender()) add(r.name, r.value, r.unit, 2, '< 50');
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   process.stdout.write(`\nespnow-gateway bench${quick ? ' (--quick)' : ''}: ${cpu}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n`);
