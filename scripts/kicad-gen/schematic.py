@@ -17,13 +17,17 @@ STUB = 2.54
 # Where each symbol sits on the A4 sheet (mm, on the 1.27 mm grid).
 PLACES = {
     "U1": (101.6, 101.6), "U2": (213.36, 63.5), "U3": (213.36, 109.22),
-    "J1": (45.72, 154.94), "R1": (68.58, 152.4), "R2": (68.58, 190.5),
-    "C4": (83.82, 190.5), "C3": (119.38, 177.8), "C1": (134.62, 177.8),
+    "J1": (45.72, 154.94), "R1": (68.58, 152.4), "R2": (81.28, 170.18),
+    "C4": (93.98, 170.18), "C3": (119.38, 177.8), "C1": (134.62, 177.8),
     "C2": (149.86, 177.8),
-    "TP1": (180.34, 167.64), "TP2": (193.04, 167.64), "TP3": (205.74, 167.64),
-    "TP4": (218.44, 167.64), "TP5": (231.14, 167.64),
-    "H1": (254, 167.64), "H2": (264.16, 167.64), "H3": (254, 180.34), "H4": (264.16, 180.34),
+    # test points and holes stay above the title block (x > 177, y > 172 on A4)
+    "TP1": (180.34, 144.78), "TP2": (193.04, 144.78), "TP3": (205.74, 144.78),
+    "TP4": (218.44, 144.78), "TP5": (231.14, 144.78),
+    "H1": (251.46, 144.78), "H2": (264.16, 144.78), "H3": (251.46, 157.48), "H4": (264.16, 157.48),
 }
+# Symbols whose Reference and Value sit centred above and below the body, where
+# the library puts them (beside the body they would cover pin names).
+FIELDS_FROM_LIB = {"LOLIN_D32", "GY-BME280", "GY-302", "Battery_Conn", "MountingHole"}
 FLAGS_AT = {"GND": (104.14, 160.02), "VBAT": (33.02, 144.78)}
 NOTES = [
     ((27.94, 30.48), "ESP-NOW sensor node carrier: a WEMOS LOLIN D32 (ESP32, on-board LiPo charger)\n"
@@ -34,6 +38,13 @@ NOTES = [
     ((170.18, 33.02), "I2C bus 1 (environment): BME280 at 0x76 (SDO to GND, CSB high = I2C)"),
     ((170.18, 129.54), "I2C bus 2 (light): BH1750 at 0x23 (ADDR to GND). Both breakouts carry their own pull-ups."),
 ]
+
+
+def lib_fields():
+    """Reference and Value offsets per symbol name, in symbol units (y up)."""
+    lib = parse("(lib " + "\n".join(all_symbols()) + ")")
+    return {sym[1]: {p[1]: (float(first(p, "at")[1]), float(first(p, "at")[2])) for p in find(sym, "property")}
+            for sym in find(lib, "symbol")}
 
 
 def lib_pins():
@@ -64,8 +75,13 @@ def label(name, at, angle):
 def placed_symbol(ref, part, at, pins, extra_props=()):
     sx, sy = at
     lib_id = "sensor_node:" + part["sym"]
-    props = [("Reference", ref, (sx + 2.54, sy - 1.27), False),
-             ("Value", part["value"], (sx + 2.54, sy + 1.27), False),
+    ref_at, value_at = (sx + 2.54, sy - 1.27), (sx + 2.54, sy + 1.27)
+    if part["sym"] in FIELDS_FROM_LIB:
+        fields = lib_fields()[part["sym"]]
+        ref_at = (sx + fields["Reference"][0], sy - fields["Reference"][1])
+        value_at = (sx + fields["Value"][0], sy - fields["Value"][1])
+    props = [("Reference", ref, ref_at, ref.startswith("#")),
+             ("Value", part["value"], value_at, False),
              ("Footprint", "sensor_node:" + part["fp"] if part["fp"] else "", (sx, sy), True),
              ("Datasheet", "~", (sx, sy), True)] + list(extra_props)
     lines = [f"(symbol (lib_id {q(lib_id)}) (at {n(sx)} {n(sy)} 0) (unit 1)",
