@@ -32,6 +32,43 @@ export function encodeRecords(lines: readonly string[]): Buffer {
   return out;
 }
 
+/**
+ * A growing buffer of framed records, reused between writes: {@link add}
+ * encodes a line straight into it (no Buffer per line), {@link take} hands
+ * out the bytes and empties it. Same bytes as {@link encodeRecords}.
+ */
+export class RecordStage {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  /** Bytes staged. */
+  bytes = 0;
+  /** Records staged. */
+  lines = 0;
+
+  /** Frames one line at the end. */
+  add(line: string): void {
+    const at = this.bytes;
+    const room = at + RECORD_HEADER_BYTES + line.length * 3;
+    if (room > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(room, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, at);
+      this.buf = bigger;
+    }
+    const n = this.buf.write(line, at + RECORD_HEADER_BYTES);
+    this.buf.writeUInt32LE(n, at);
+    this.buf.writeUInt32LE(crc32(this.buf.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + n)), at + 4);
+    this.bytes = at + RECORD_HEADER_BYTES + n;
+    this.lines += 1;
+  }
+
+  /** The staged bytes (valid until the next {@link add}); empties the stage. */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.bytes);
+    this.bytes = 0;
+    this.lines = 0;
+    return out;
+  }
+}
+
 /** What {@link scanRecords} found in a buffer. */
 export interface ScanResult {
   /** Payloads decoded, in order. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { GatewayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { fsyncDir, readCursor, writeCursor, type Cursor } from './cursor-file.ts';
-import { encodeRecords, MAX_RECORD_BYTES, RECORD_HEADER_BYTES, scanRecords } from './record-codec.ts';
+import { MAX_RECORD_BYTES, RECORD_HEADER_BYTES, RecordStage, scanRecords } from './record-codec.ts';
 import { writeRejected } from './write-rejected.ts';
 
 /** Default bound of the spool on disk: 256 MiB. */
@@ -14,6 +14,8 @@ export const DEFAULT_SPOOL_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_FSYNC_INTERVAL_MS = 1000;
 /** Default segment size, bytes (at most a quarter of `maxBytes`). */
 export const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
+/** Staged records are written at once past this many bytes (or a quarter of the segment size, if less). */
+export const STAGE_FLUSH_BYTES = 64 * 1024;
 
 /** Options of {@link Spool}. */
 export interface SpoolOptions {
@@ -90,16 +92,22 @@ const before = (a: Cursor, b: Cursor): boolean => a.segment < b.segment || (a.se
  * The durable queue every point passes through on its way to InfluxDB.
  *
  * Append-only segment files `<dir>/NNNNNNNNNNNNNNNN.seg` of CRC-framed records
- * (see record-codec.ts), one line-protocol line per record. `append()` hands
- * the bytes to the OS at once (one `write(2)` per batch) and fsyncs every
- * `fsyncIntervalMs`, never per point. `read()` returns the oldest
+ * (see record-codec.ts), one line-protocol line per record. `append()`
+ * frames the lines into a staging buffer that is handed to the OS in one
+ * `write(2)` at the end of the current event-loop turn (`setImmediate`), or
+ * at once past {@link STAGE_FLUSH_BYTES}, and always before `read()`,
+ * `stats()`, each fsync and `close()`; the spool fsyncs every
+ * `fsyncIntervalMs`, never per point. So one serial chunk's points cost one
+ * write, not one per message. `read()` returns the oldest
  * unacknowledged lines; `ack()` moves the cursor, which is written atomically
  * to `<dir>/ack` on the same tick; a segment is deleted whole once the
  * persisted cursor is past it.
  *
  * Guarantees:
- * - Power cut or SIGKILL: at most the last `fsyncIntervalMs` (default 1 s) of
- *   appended lines can be lost. A segment with a torn tail (cut mid-record,
+ * - SIGKILL: lines appended in an event-loop turn that has ended are in the
+ *   kernel's page cache, which outlives the process: nothing is lost.
+ * - Power cut: at most the last `fsyncIntervalMs` (default 1 s) of appended
+ *   lines can be lost (staged lines are written before each fsync). A segment with a torn tail (cut mid-record,
  *   zeros or garbage) is truncated to its last whole record at `open()`, with
  *   a warning; the gateway starts.
  * - Acks are persisted on the same tick, so up to `fsyncIntervalMs` of
@@ -130,6 +138,14 @@ export class Spool {
   private dirDirty = false;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
+  /** Records appended but not yet handed to the OS. */
+  private readonly stage = new RecordStage();
+  private readonly stageFlushBytes: number;
+  private flushQueued = false;
+  private readonly flushSoon = (): void => {
+    this.flushQueued = false;
+    this.flush();
+  };
   private readonly counters = { droppedLines: 0, rejectedLines: 0, bytesWritten: 0, fsyncs: 0 };
 
   constructor(options: SpoolOptions) {
@@ -142,6 +158,7 @@ export class Spool {
       segmentBytes: Math.max(MAX_RECORD_BYTES + RECORD_HEADER_BYTES, Math.min(options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, Math.floor(maxBytes / 4))),
       now: options.now ?? Date.now,
     };
+    this.stageFlushBytes = Math.min(STAGE_FLUSH_BYTES, Math.floor(this.opts.segmentBytes / 4));
     this.log = options.log.child({ stage: 'spool' });
     this.ackPath = join(options.dir, 'ack');
   }
@@ -181,24 +198,42 @@ export class Spool {
     return report;
   }
 
-  /** Frames and writes `lines` to the OS now (one write); they are fsynced on the next tick. */
+  /**
+   * Frames `lines` into the staging buffer; they reach the OS (one write for
+   * everything staged) at the end of this event-loop turn and are fsynced on
+   * the next tick.
+   */
   append(lines: readonly string[]): void {
     if (lines.length === 0) return;
     if (this.activeFd < 0) throw new GatewayError('SPOOL_CLOSED', `spool ${this.opts.dir}: append while closed`);
-    const buf = encodeRecords(lines);
-    while (this.totalBytes() + buf.length > this.opts.maxBytes && this.segments.length > 1) this.dropOldest();
+    for (const line of lines) this.stage.add(line);
+    if (this.stage.bytes >= this.stageFlushBytes) this.flush();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(this.flushSoon);
+    }
+  }
+
+  /** Hands the staged records to the OS in one write (dropping or rotating segments first as needed). */
+  private flush(): void {
+    if (this.stage.bytes === 0 || this.activeFd < 0) return;
+    const length = this.stage.bytes;
+    const count = this.stage.lines;
+    while (this.totalBytes() + length > this.opts.maxBytes && this.segments.length > 1) this.dropOldest();
     const seg = this.segments.at(-1) as Segment;
-    if (seg.bytes > 0 && seg.bytes + buf.length > this.opts.segmentBytes) this.rotate();
-    writeSync(this.activeFd, buf);
+    if (seg.bytes > 0 && seg.bytes + length > this.opts.segmentBytes) this.rotate();
+    const buf = this.stage.take();
+    for (let at = 0; at < length; ) at += writeSync(this.activeFd, buf, at, length - at);
     const now = this.segments.at(-1) as Segment;
-    now.bytes += buf.length;
-    now.lines += lines.length;
-    this.counters.bytesWritten += buf.length;
+    now.bytes += length;
+    now.lines += count;
+    this.counters.bytesWritten += length;
     this.dirty = true;
   }
 
   /** Up to `maxLines` of the oldest unacknowledged lines, or `undefined` when none wait. */
   async read(maxLines: number): Promise<SpoolBatch | undefined> {
+    this.flush();
     for (;;) {
       const seg = this.segments.find((s) => s.seq === this.cursor.segment);
       if (!seg) return undefined;
@@ -253,6 +288,7 @@ export class Spool {
 
   /** Backlog and counters. */
   stats(): SpoolStats {
+    this.flush();
     const live = this.segments.filter((s) => s.seq >= this.cursor.segment);
     return {
       pendingLines: live.reduce((n, s) => n + s.lines, 0) - (live.length ? this.cursor.index : 0),
@@ -266,6 +302,7 @@ export class Spool {
   async close(): Promise<void> {
     clearInterval(this.timer);
     if (this.activeFd < 0) return;
+    this.flush();
     this.retired.push(this.activeFd);
     this.activeFd = -1;
     await this.tick();
@@ -343,11 +380,13 @@ export class Spool {
 
   /** One fsync tick: data, then directory entries, then the cursor, then acknowledged segments go. */
   private async sync(): Promise<void> {
+    this.flush();
     for (const fd of this.retired.splice(0)) {
       await fsync(fd);
       await closeFd(fd);
       this.counters.fsyncs += 1;
     }
+    this.flush();
     if (this.dirty && this.activeFd >= 0) {
       this.dirty = false;
       await fsync(this.activeFd);
