@@ -24,8 +24,10 @@ export const float = (value: number): FieldValue => ({ type: 'float', value });
 export const int = (value: number): FieldValue => ({ type: 'int', value: Math.trunc(value) });
 export const bool = (value: boolean): FieldValue => ({ type: 'bool', value });
 
-const escapeKey = (s: string): string => s.replace(/[,= \\]/g, (c) => `\\${c}`);
-const escapeMeasurement = (s: string): string => s.replace(/[, \\]/g, (c) => `\\${c}`);
+const KEY_SPECIAL = /[,= \\]/;
+const MEASUREMENT_SPECIAL = /[, \\]/;
+const escapeKey = (s: string): string => (KEY_SPECIAL.test(s) ? s.replace(/[,= \\]/g, (c) => `\\${c}`) : s);
+const escapeMeasurement = (s: string): string => (MEASUREMENT_SPECIAL.test(s) ? s.replace(/[, \\]/g, (c) => `\\${c}`) : s);
 
 function formatField(field: FieldValue): string {
   switch (field.type) {
@@ -39,19 +41,54 @@ function formatField(field: FieldValue): string {
   }
 }
 
+/** Most series prefixes (and field keys) remembered; past it the memo starts over. */
+const MAX_MEMO = 4096;
+/** `measurement,tag=value,...` escaped and sorted, by an unambiguous key of the raw measurement and tags. */
+const prefixes = new Map<string, string>();
+/** Escaped field keys. */
+const fieldKeys = new Map<string, string>();
+
+function formatPrefix(measurement: string, tags: Readonly<Record<string, string>>): string {
+  const set = Object.keys(tags)
+    .sort()
+    .filter((k) => tags[k] !== '')
+    .map((k) => `,${escapeKey(k)}=${escapeKey(tags[k])}`)
+    .join('');
+  return `${escapeMeasurement(measurement)}${set}`;
+}
+
+/** The escaped series part of a line; the same few series repeat, so it is formatted once per series. */
+function seriesPrefix(measurement: string, tags: Readonly<Record<string, string>>): string {
+  // Length-prefixed, so no two different tag sets share a key.
+  let key = `${measurement.length}:${measurement}`;
+  for (const k in tags) key += `${k.length}:${k}${tags[k].length}:${tags[k]}`;
+  let prefix = prefixes.get(key);
+  if (prefix === undefined) {
+    prefix = formatPrefix(measurement, tags);
+    if (prefixes.size >= MAX_MEMO) prefixes.clear();
+    prefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
+function fieldKey(name: string): string {
+  let escaped = fieldKeys.get(name);
+  if (escaped === undefined) {
+    escaped = escapeKey(name);
+    if (fieldKeys.size >= MAX_MEMO) fieldKeys.clear();
+    fieldKeys.set(name, escaped);
+  }
+  return escaped;
+}
+
 /**
  * Formats a point as one InfluxDB line-protocol line (no trailing newline),
  * timestamp in microseconds (the writer's precision is `us`). Tags are sorted
- * by key, as InfluxDB recommends for write performance.
+ * by key, as InfluxDB recommends for write performance; empty tag values are
+ * left out. The escaped measurement and tag set is remembered per series.
  */
 export function toLineProtocol(point: Point): string {
-  const tags = Object.keys(point.tags)
-    .sort()
-    .filter((k) => point.tags[k] !== '')
-    .map((k) => `,${escapeKey(k)}=${escapeKey(point.tags[k])}`)
-    .join('');
-  const fields = Object.keys(point.fields)
-    .map((k) => `${escapeKey(k)}=${formatField(point.fields[k])}`)
-    .join(',');
-  return `${escapeMeasurement(point.measurement)}${tags} ${fields} ${point.timeUs}`;
+  let fields = '';
+  for (const k in point.fields) fields += `${fields === '' ? '' : ','}${fieldKey(k)}=${formatField(point.fields[k])}`;
+  return `${seriesPrefix(point.measurement, point.tags)} ${fields} ${point.timeUs}`;
 }

@@ -1,0 +1,51 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { bool, float, int, toLineProtocol, type FieldValue, type Point } from '../../src/points/point.ts';
+
+/** The line protocol spelled out the slow, obvious way (InfluxDB's escaping rules). */
+function reference(point: Point): string {
+  const key = (s: string) => s.replace(/[,= \\]/g, (c) => `\\${c}`);
+  const tags = Object.keys(point.tags).sort().filter((k) => point.tags[k] !== '').map((k) => `,${key(k)}=${key(point.tags[k])}`).join('');
+  const value = (f: FieldValue) => (f.type === 'int' ? `${f.value}i` : f.type === 'bool' ? String(f.value) : Number.isInteger(f.value) ? `${f.value}.0` : String(f.value));
+  const fields = Object.keys(point.fields).map((k) => `${key(k)}=${value(point.fields[k])}`).join(',');
+  return `${point.measurement.replace(/[, \\]/g, (c) => `\\${c}`)}${tags} ${fields} ${point.timeUs}`;
+}
+
+test('tags sorted, empty ones left out, special characters escaped, floats keep a decimal point', (t) => {
+  const point: Point = {
+    measurement: 'env ir,x',
+    tags: { room: 'Living room, north', node: 'a2:b2:c2:d2:e2:f2', empty: '', 'k=1': 'v\\w' },
+    fields: { temperature: float(21), 'a b': int(-3.7), on: bool(true), ratio: float(0.25) },
+    timeUs: 1_700_000_000_000_001,
+  };
+  t.is(toLineProtocol(point), 'env\\ ir\\,x,k\\=1=v\\\\w,node=a2:b2:c2:d2:e2:f2,room=Living\\ room\\,\\ north temperature=21.0,a\\ b=-3i,on=true,ratio=0.25 1700000000000001');
+});
+
+test('the remembered series prefix never mixes up two tag sets (same text, cut differently)', (t) => {
+  const a: Point = { measurement: 'm', tags: { a: 'b1:c' }, fields: { v: int(1) }, timeUs: 1 };
+  const b: Point = { measurement: 'm', tags: { a: 'b', '1:c': '' }, fields: { v: int(1) }, timeUs: 1 };
+  const c: Point = { measurement: 'm', tags: { a: 'b', c: 'x' }, fields: { v: int(1) }, timeUs: 1 };
+  for (let round = 0; round < 2; round++) {
+    t.is(toLineProtocol(a), 'm,a=b1:c v=1i 1');
+    t.is(toLineProtocol(b), 'm,a=b v=1i 1');
+    t.is(toLineProtocol(c), 'm,a=b,c=x v=1i 1');
+  }
+});
+
+test('property: same line as the reference for any point, also past the memo bound and when repeated', (t) => {
+  const text = fc.string({ minLength: 0, maxLength: 6, unit: fc.constantFrom('a', 'B', ',', '=', ' ', '\\', ':', '1', 'é') });
+  const field = fc.oneof(
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map(float),
+    fc.integer().map(int),
+    fc.boolean().map(bool),
+  );
+  const point = fc.record({
+    measurement: text.filter((s) => s.length > 0),
+    tags: fc.dictionary(text.filter((s) => s.length > 0), text, { maxKeys: 4 }),
+    fields: fc.dictionary(text.filter((s) => s.length > 0), field, { minKeys: 1, maxKeys: 4 }),
+    timeUs: fc.integer({ min: 0 }),
+  });
+  fc.assert(fc.property(fc.array(point, { minLength: 1, maxLength: 50 }), (points) => {
+    for (const p of [...points, ...points]) t.is(toLineProtocol(p), reference(p));
+  }), { numRuns: 200 });
+});
