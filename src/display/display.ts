@@ -11,7 +11,7 @@ import type { PanelModel } from '../../epd/panel-model.ts';
 import { EPD_2IN13B_V4, panelByName } from '../../epd/panels.ts';
 import { openRpioHal } from '../../epd/rpio-hal.ts';
 import { decideRefresh, type RefreshAction, type RefreshHistory } from './refresh-policy.ts';
-import { renderScreen, screenPng } from './render-screen.ts';
+import { rasterizeInChild, type Rasterize } from './rasterize.ts';
 import { buildScreenModel, type ScreenModelOptions } from './screen-model.ts';
 import type { ScreenState } from './screen-state.ts';
 import { buildScreenSvg } from './screen-svg.ts';
@@ -32,6 +32,8 @@ export interface DisplayOptions {
   timeZone?: string;
   /** Thresholds of the red marks; defaults in {@link ScreenModelOptions}. */
   marks?: Omit<ScreenModelOptions, 'timeZone'>;
+  /** SVG -> planes + PNG; default {@link rasterizeInChild} (keeps sharp out of the gateway's memory). */
+  rasterize?: Rasterize;
 }
 
 /** Result of one {@link Display.tick}. */
@@ -63,9 +65,11 @@ export class Display {
   private panelBody?: string;
   private panelBlack?: Uint8Array;
   private panelOpened = false;
+  private readonly rasterize: Rasterize;
 
   constructor(options: DisplayOptions) {
     this.options = options;
+    this.rasterize = options.rasterize ?? rasterizeInChild();
     this.now = options.now ?? Date.now;
     this.pngPath = join(options.dataDir, 'screen.png');
   }
@@ -149,8 +153,8 @@ export class Display {
       : 'none';
     const pngDue = force || action !== 'none' || drawing.body !== this.pngBody;
     if (!pngDue) return { pngWritten: false, action };
-    const screen = await renderScreen(drawing.svg, geometry.hasRed);
-    await this.writePng(await screenPng(screen));
+    const { screen, png } = await this.rasterize(drawing.svg, geometry.hasRed);
+    await this.writePng(png);
     this.pngBody = drawing.body;
     if (action !== 'none' && this.driver) {
       const black = packPlane(screen.black, geometry);

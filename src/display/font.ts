@@ -12,7 +12,7 @@ function font(face: FontFace): opentype.Font {
   let loaded = cache.get(face);
   if (!loaded) {
     const bytes = readFileSync(packagePath('assets', 'fonts', FILES[face]));
-    loaded = opentype.parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    loaded = opentype.parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), { lowMemory: true });
     cache.set(face, loaded);
   }
   return loaded;
