@@ -149,19 +149,46 @@ done
 sleep 2
 check_no_error_dialog "while loading the schematic"
 
+# open_from_menu ALT_KEY KEYS... TITLE: opens a menu item by keyboard and
+# waits for its dialog; retried (Escape closes a half-opened menu) because
+# a key press can be lost while eeschema is busy.
+open_from_menu() {
+  local menu=$1 title=${*: -1} keys=("${@:2:$#-2}") attempt id
+  for attempt in 1 2 3; do
+    focus "$MAIN"
+    xdotool key Escape
+    sleep 0.3
+    xdotool key "$menu"
+    sleep 0.7
+    xdotool key "${keys[@]}"
+    if id=$(wait_window "$title" 10); then echo "$id"; return 0; fi
+  done
+  return 1
+}
+
 # Inspect > Electrical Rules Checker (first item of the Inspect menu).
-focus "$MAIN"
-xdotool key alt+i
-sleep 0.7
-xdotool key Return
-ERC=$(wait_window '^Electrical Rules Checker$' 20) || fail "the ERC dialog did not open"
-focus "$ERC"
-xdotool key Return # "Run ERC" is the dialog's default button
-sleep 2
+ERC=$(open_from_menu alt+i Return '^Electrical Rules Checker$') || fail "the ERC dialog did not open"
+read -r W H < <(xdotool getwindowgeometry "$ERC" | awk '/Geometry/ { split($2, s, "x"); print s[1], s[2] }')
+# erc_ran: true once the coloured count badge (green 0, red/yellow n) stands
+# beside "Errors"; before a run that spot is plain dialog grey. Without this a
+# lost key press would save the empty report of an ERC that never ran.
+erc_ran() {
+  local chroma
+  chroma=$(import -window "$ERC" -crop "24x12+$((W - 505))+$((H - 83))" -colorspace HCL -format '%[fx:maxima.g]' info: 2>/dev/null || echo 0)
+  awk -v s="$chroma" 'BEGIN { exit !(s > 0.3) }'
+}
+erc_ran && fail "the ERC dialog shows a result before ERC ran (dialog layout changed?)"
+for attempt in 1 2 3; do
+  focus "$ERC"
+  xdotool key Return # "Run ERC" is the dialog's default button
+  deadline=$((SECONDS + 20))
+  until erc_ran || [ $SECONDS -ge $deadline ]; do sleep 0.3; done
+  erc_ran && break
+done
+erc_ran || fail "ERC did not run (no result badge in the dialog)"
 check_no_error_dialog "after running ERC"
 
 # Save... sits at a fixed place in the 748 x 402 dialog (right end of the "Show:" row).
-read -r W H < <(xdotool getwindowgeometry "$ERC" | awk '/Geometry/ { split($2, s, "x"); print s[1], s[2] }')
 xdotool mousemove --window "$ERC" $((W - 61)) $((H - 77)) click 1
 SAVE=$(wait_window '^Save Report to File$' 20) || fail "the report file dialog did not open"
 focus "$SAVE"
@@ -180,11 +207,7 @@ sleep 0.5
 
 if [ -n "$PLOT_SVG" ]; then
   # File > Plot... (the item above Quit); the output directory field has the focus.
-  focus "$MAIN"
-  xdotool key alt+f
-  sleep 0.7
-  xdotool key End Up Return
-  PLOT=$(wait_window '^Plot Schematic Options$' 20) || fail "the plot dialog did not open"
+  PLOT=$(open_from_menu alt+f End Up Return '^Plot Schematic Options$') || fail "the plot dialog did not open"
   focus "$PLOT"
   mkdir -p "$WORK/plot"
   xdotool key ctrl+a
@@ -196,7 +219,9 @@ if [ -n "$PLOT_SVG" ]; then
     sleep 0.3
   done
   mkdir -p "$(dirname "$PLOT_SVG")"
-  cp "$WORK/plot/sensor-node.svg" "$PLOT_SVG"
+  # without the plot date, so an unchanged schematic gives an unchanged file
+  sed -e 's|^<title>SVG Picture created as \([^ ]*\) date .*</title>|<title>\1 (KiCad eeschema plot)</title>|' \
+    "$WORK/plot/sensor-node.svg" >"$PLOT_SVG"
   focus "$PLOT"
   xdotool key Escape
   sleep 0.5

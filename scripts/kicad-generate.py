@@ -39,7 +39,9 @@ def main():
     project = {"meta": {"filename": f"{NAME}.kicad_pro", "version": 1},
                "board": {"design_settings": {"rules": {"min_clearance": 0.2, "min_track_width": 0.2}}},
                "sheets": [], "text_variables": {}}
-    write(f"{NAME}.kicad_pro", json.dumps(project, indent=2) + "\n")
+    # pcbnew fills the project file in when it saves the board; --no-board keeps that version
+    if "--no-board" not in sys.argv or not os.path.exists(os.path.join(ROOT, f"{NAME}.kicad_pro")):
+        write(f"{NAME}.kicad_pro", json.dumps(project, indent=2) + "\n")
     if "--no-board" not in sys.argv:
         import board  # pcbnew is only in Debian's python
         board.build(os.path.join(ROOT, f"{NAME}.kicad_pcb"), os.path.join(ROOT, "lib", "sensor_node.pretty"))

@@ -5,7 +5,9 @@
   kicad/out/sensor-node-fab.zip       the same, zipped for upload
   kicad/out/render/*.svg              board layers for the README render
   kicad/bom.csv                       parts with rough prices (committed)
-  docs/img/kicad-schematic.svg        schematic drawing (committed)
+  kicad/out/schematic-sketch.svg      quick schematic drawing without KiCad's GUI
+                                      (docs/img/kicad-schematic.svg is eeschema's own
+                                      plot, made by scripts/kicad-erc.sh --plot-svg)
 
 Run with Debian's python (pcbnew module): /usr/bin/python3 scripts/kicad-outputs.py
 scripts/kicad-outputs.sh runs this, the DRC and the PNG render in one go.
@@ -100,12 +102,11 @@ def main():
     files = fabrication(board)
     plot(board, os.path.join(OUT, "render"), RENDER_LAYERS, pcbnew.PLOT_FORMAT_SVG)
     text = open(os.path.join(KICAD, "sensor-node.kicad_sch")).read()
-    os.makedirs(os.path.join(REPO, "docs", "img"), exist_ok=True)
-    with open(os.path.join(REPO, "docs", "img", "kicad-schematic.svg"), "w") as f:
+    with open(os.path.join(OUT, "schematic-sketch.svg"), "w") as f:
         f.write(render(text))
     total = bom(parse(text))
     print(f"kicad-outputs: {len(files)} fabrication files in kicad/out/gerbers (zipped: kicad/out/sensor-node-fab.zip), "
-          f"BOM kicad/bom.csv (parts about EUR {total:.2f}), docs/img/kicad-schematic.svg")
+          f"BOM kicad/bom.csv (parts about EUR {total:.2f}), kicad/out/schematic-sketch.svg")
 
 
 if __name__ == "__main__":
