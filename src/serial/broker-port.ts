@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { GatewayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { LineFramer } from './line-framer.ts';
+import { LineSplitter } from './line-splitter.ts';
 import { openPort as openRealPort, type OpenPort, type PortBinding, type PortStream } from './open-port.ts';
 
 /** First reopen delay after the device went away, ms. */
@@ -162,18 +162,20 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
     this.opened = true;
     this.down = false;
     this.backoffMs = this.options.minBackoffMs ?? DEFAULT_MIN_BACKOFF_MS;
-    const framer = new LineFramer();
-    framer.on('data', (line: string) => {
-      this.counters.lines += 1;
-      this.emit('line', line);
-    });
-    framer.on('overlong', (bytes: number) => {
-      this.counters.overlongLines += 1;
-      this.log.debug({ bytes }, 'line longer than 1024 bytes discarded');
+    // Lines are emitted straight from the chunk's 'data' callback (no stream hop per line).
+    const splitter = new LineSplitter({
+      onLine: (line) => {
+        this.counters.lines += 1;
+        this.emit('line', line);
+      },
+      onOverlong: (bytes) => {
+        this.counters.overlongLines += 1;
+        this.log.debug({ bytes }, 'line longer than 1024 bytes discarded');
+      },
     });
     port.on('data', (chunk: Buffer) => {
       this.counters.bytes += chunk.length;
-      framer.write(chunk);
+      splitter.push(chunk);
     });
     // Read/write errors end in `close` (with a DisconnectedError); handled there.
     port.on('error', (err) => this.log.debug({ err }, 'serial port error'));
@@ -183,7 +185,7 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
     port.once('close', (err?: Error | null) => {
       clearInterval(this.watch);
       this.port = undefined;
-      framer.destroy();
+      splitter.reset();
       this.emit('close');
       if (this.running) this.wentDown(err ?? this.gone ?? new Error('port closed'));
       this.gone = undefined;
