@@ -12,7 +12,10 @@ export type FieldValue =
 export interface Point {
   /** `environment`, `node`, `power` or `broker`. */
   readonly measurement: string;
-  /** Tag set; keys and values are plain strings (escaped on output). */
+  /**
+   * Tag set; keys and values are plain strings (escaped on output). Points of
+   * one sender may share one frozen object; its formatted form is remembered.
+   */
   readonly tags: Readonly<Record<string, string>>;
   /** At least one field. */
   readonly fields: Readonly<Record<string, FieldValue>>;
@@ -45,6 +48,8 @@ function formatField(field: FieldValue): string {
 const MAX_MEMO = 4096;
 /** `measurement,tag=value,...` escaped and sorted, by an unambiguous key of the raw measurement and tags. */
 const prefixes = new Map<string, string>();
+/** The same, by tag-set object, for frozen tag sets that several points share (see src/readings). */
+const prefixesByTags = new WeakMap<object, Map<string, string>>();
 /** Escaped field keys. */
 const fieldKeys = new Map<string, string>();
 
@@ -57,8 +62,26 @@ function formatPrefix(measurement: string, tags: Readonly<Record<string, string>
   return `${escapeMeasurement(measurement)}${set}`;
 }
 
-/** The escaped series part of a line; the same few series repeat, so it is formatted once per series. */
+/**
+ * The escaped series part of a line; the same few series repeat, so it is
+ * formatted once per series. A frozen tag set (it cannot change) is looked up
+ * by identity, without building a key.
+ */
 function seriesPrefix(measurement: string, tags: Readonly<Record<string, string>>): string {
+  if (!Object.isFrozen(tags)) return prefixByKey(measurement, tags);
+  let byMeasurement = prefixesByTags.get(tags);
+  const known = byMeasurement?.get(measurement);
+  if (known !== undefined) return known;
+  const prefix = prefixByKey(measurement, tags);
+  if (byMeasurement === undefined) {
+    byMeasurement = new Map();
+    prefixesByTags.set(tags, byMeasurement);
+  }
+  byMeasurement.set(measurement, prefix);
+  return prefix;
+}
+
+function prefixByKey(measurement: string, tags: Readonly<Record<string, string>>): string {
   // Length-prefixed, so no two different tag sets share a key.
   let key = `${measurement.length}:${measurement}`;
   for (const k in tags) key += `${k.length}:${k}${tags[k].length}:${tags[k]}`;

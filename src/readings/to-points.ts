@@ -23,6 +23,37 @@ export interface MessageContext {
 
 type Fields = Record<string, FieldValue>;
 
+/** The tag sets of one sender, made once, frozen and shared by its points (see toLineProtocol). */
+interface SenderTags {
+  readonly base: Readonly<Record<string, string>>;
+  /** `base` plus `channel`, by channel number. */
+  readonly channels: Map<number, Readonly<Record<string, string>>>;
+}
+
+/** Most senders whose tags are remembered; past it the memo starts over. */
+const MAX_SENDERS = 4096;
+const senders = new Map<string, SenderTags>();
+
+function senderTags(ctx: MessageContext): SenderTags {
+  const key = `${ctx.mac}\n${ctx.room}\n${ctx.gateway}`;
+  let tags = senders.get(key);
+  if (tags === undefined) {
+    tags = { base: Object.freeze({ room: ctx.room, node: formatMac(ctx.mac), gateway: ctx.gateway }), channels: new Map() };
+    if (senders.size >= MAX_SENDERS) senders.clear();
+    senders.set(key, tags);
+  }
+  return tags;
+}
+
+function channelTags(sender: SenderTags, channel: number): Readonly<Record<string, string>> {
+  let tags = sender.channels.get(channel);
+  if (tags === undefined) {
+    tags = Object.freeze({ ...sender.base, channel: String(channel) });
+    sender.channels.set(channel, tags);
+  }
+  return tags;
+}
+
 const ENVIRONMENT = ['temperature', 'humidity', 'pressure', 'illuminance'] as const;
 const NODE_INT = ['awake', 'retries', 'status'] as const;
 const POWER_FLOAT = ['voltage', 'current', 'power', 'energy'] as const;
@@ -38,9 +69,8 @@ const POWER_FLOAT = ['voltage', 'current', 'power', 'energy'] as const;
 export function messageToPoints(message: Message, ctx: MessageContext): Point[] {
   if (message.kind !== KIND.REPORT && message.kind !== KIND.HELLO && message.kind !== KIND.RESULT) return [];
   const { values, channels } = interpret(message);
-  const tags = { room: ctx.room, node: formatMac(ctx.mac), gateway: ctx.gateway };
-  const point = (measurement: string, fields: Fields, extraTags: Record<string, string> = {}): Point =>
-    ({ measurement, tags: { ...tags, ...extraTags }, fields, timeUs: ctx.timeUs });
+  const sender = senderTags(ctx);
+  const point = (measurement: string, fields: Fields, tags = sender.base): Point => ({ measurement, tags, fields, timeUs: ctx.timeUs });
   const points: Point[] = [];
   if (message.kind === KIND.REPORT) {
     const environment = environmentFields(values);
@@ -50,7 +80,7 @@ export function messageToPoints(message: Message, ctx: MessageContext): Point[] 
   const channelFilter = message.kind === KIND.REPORT ? channelFields : relayOnly;
   for (const channel of channels) {
     const fields = channelFilter(channel);
-    if (Object.keys(fields).length > 0) points.push(point('power', fields, { channel: String(channel.channel) }));
+    if (Object.keys(fields).length > 0) points.push(point('power', fields, channelTags(sender, channel.channel)));
   }
   return points;
 }

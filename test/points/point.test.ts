@@ -49,3 +49,21 @@ test('property: same line as the reference for any point, also past the memo bou
     for (const p of [...points, ...points]) t.is(toLineProtocol(p), reference(p));
   }), { numRuns: 200 });
 });
+
+test('a frozen tag set shared by many points gives each measurement its own series', (t) => {
+  const tags = Object.freeze({ room: 'Kitchen', node: 'a2:b2:c2:d2:e2:f2' });
+  const at = (measurement: string): Point => ({ measurement, tags, fields: { v: int(1) }, timeUs: 5 });
+  for (let round = 0; round < 2; round++) {
+    t.is(toLineProtocol(at('node')), 'node,node=a2:b2:c2:d2:e2:f2,room=Kitchen v=1i 5');
+    t.is(toLineProtocol(at('environment')), 'environment,node=a2:b2:c2:d2:e2:f2,room=Kitchen v=1i 5');
+  }
+});
+
+test('property: same line as the reference for frozen tag sets too', (t) => {
+  const text = fc.string({ minLength: 1, maxLength: 5, unit: fc.constantFrom('a', ',', '=', ' ', '\\') });
+  fc.assert(fc.property(text, fc.dictionary(text, text, { maxKeys: 3 }), (measurement, raw) => {
+    const point: Point = { measurement, tags: Object.freeze({ ...raw }), fields: { v: float(1.5) }, timeUs: 2 };
+    t.is(toLineProtocol(point), reference(point));
+    t.is(toLineProtocol(point), reference(point));
+  }), { numRuns: 200 });
+});
