@@ -4,8 +4,9 @@ import { spooledLines } from '../helpers/spool-files.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { startRig, twice } from './rig.ts';
 
-// SIGKILL cannot lose what the spool has handed to the kernel: append() is one
-// write(2) per batch, and the page cache outlives the process. So the honest
+// SIGKILL cannot lose what the spool has handed to the kernel: append() stages
+// the lines and one write(2) at the end of the event-loop turn hands them all
+// over, and the page cache outlives the process. So the honest
 // claim tested here is "every point that was in the spool files when the
 // process died arrives after a restart"; what a power cut can take (the last
 // fsyncIntervalMs) is tested in power-cut.test.ts.
