@@ -4,13 +4,13 @@
  * docs/performance.md for the method and the figures of a full run.
  *
  * The gateway runs as the real CLI in its own process, compiled the way it
- * ships (one esbuild bundle of src/bin.ts, dependencies external), reading a
+ * ships (`npm run build`: tsc into dist/, started by bin/espnow-gateway.js), reading a
  * real socat pty and writing to a real VictoriaMetrics through a recording
  * proxy that notes when each write was acknowledged.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { writeFile } from 'node:fs/promises';
@@ -46,14 +46,11 @@ const add = (stage: string, value: number, unit: string, digits = 0, target = ''
 const say = (text: string): void => void process.stderr.write(`bench: ${text}\n`);
 const MB = 1024 * 1024;
 
-/** The CLI as it ships: one ESM bundle, packages external (native serialport, sharp). */
-function bundle(): string {
-  const dir = join(REPO, 'node_modules', '.cache', 'espnow-bench');
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, 'bin.mjs');
-  const r = spawnSync(join(REPO, 'node_modules', '.bin', 'esbuild'), [join(REPO, 'src', 'bin.ts'), '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outfile=${out}`, '--log-level=warning'], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('esbuild failed');
-  return out;
+/** The CLI as it ships: tsc's output in dist/ behind bin/espnow-gateway.js (built afresh here). */
+function build(): string {
+  const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: REPO, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build failed');
+  return join(REPO, 'bin', 'espnow-gateway.js');
 }
 
 interface Running { child: ChildProcess; logs: Record<string, unknown>[]; stop(): Promise<void> }
@@ -183,7 +180,7 @@ async function latencyAndMemory(bin: string, dir: TempDir, pty: PtyPair, proxy: 
 
 async function main(): Promise<void> {
   say(quick ? 'quick run' : 'full run (about 5 minutes)');
-  const bin = bundle();
+  const bin = build();
 
   say('decoding alone');
   const { lines } = simulatedLines(quick ? 50_000 : 200_000, NODES);
