@@ -33,7 +33,7 @@ for (let r = 0; r < rounds; r++) {
   const stamper = new Stamper();
   let points = 0;
   const pipeline = new Pipeline({
-    gateway: 'bench', registry: new NodeRegistry({ rooms: new Map(), log: silentLogger }), stamper, now: Date.now, log: silentLogger,
+    gateway: 'bench', registry: new NodeRegistry({ rooms: new Map(), log: silentLogger }), now: Date.now, log: silentLogger,
     submit: (pending) => {
       const made = pending(stamper.next(Date.now()));
       points += made.length;

@@ -86,7 +86,6 @@ export class Gateway {
     this.pipeline = new Pipeline({
       gateway: config.gateway,
       registry: this.registry,
-      stamper,
       submit: (pending) => this.guard.submit(pending),
       now: () => clock.now(),
       log,

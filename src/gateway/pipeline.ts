@@ -2,7 +2,6 @@ import { ProtocolError, decodeLine, decodeMessage, parseBrokerFrame, type Broker
 import type { Logger } from '../log.ts';
 import type { NodeRegistry } from '../nodes/registry.ts';
 import { heartbeatToPoint, messageToPoints } from '../readings/to-points.ts';
-import type { Stamper } from '../readings/stamper.ts';
 import type { Point } from '../points/point.ts';
 import { ConsoleText } from './console-text.ts';
 
@@ -35,8 +34,6 @@ export interface PipelineDeps {
   /** This gateway's name, tag `gateway`. */
   gateway: string;
   registry: NodeRegistry;
-  /** Strictly increasing timestamps in us. */
-  stamper: Stamper;
   /**
    * Gives each reading its wall time: immediately when the clock is trusted,
    * later (rebased from monotonic time) when it is not yet synced.
@@ -85,7 +82,7 @@ export class Pipeline {
         break;
       case 'hb':
         this.counters.heartbeats += 1;
-        this.emit((timeUs) => [heartbeatToPoint(event, { gateway: this.deps.gateway, timeUs })]);
+        this.deps.submit((timeUs) => [heartbeatToPoint(event, { gateway: this.deps.gateway, timeUs })]);
         break;
       case 'boot':
         this.counters.brokerBoots += 1;
@@ -129,10 +126,6 @@ export class Pipeline {
     this.counters.messages += 1;
     const { room, lost } = acceptance;
     this.log.debug({ node: mac, room, boot: message.boot, seq: message.seq, rssi, lost }, 'message');
-    this.emit((timeUs) => messageToPoints(message, { mac, room, gateway: this.deps.gateway, rssi, lost, timeUs }));
-  }
-
-  private emit(pending: PendingPoints): void {
-    this.deps.submit(pending);
+    this.deps.submit((timeUs) => messageToPoints(message, { mac, room, gateway: this.deps.gateway, rssi, lost, timeUs }));
   }
 }
