@@ -2,7 +2,7 @@ import type { PanelModel, PanelName, Step } from './panel-model.ts';
 import { EpdError } from './epd-error.ts';
 
 // Sequences from Waveshare's Python drivers at commit 86aa993, as transcribed in
-// shared/reference/epd.md section 5 and checked byte for byte against its traces.
+// test/fixtures/epd-traces/README.md and checked byte for byte against those traces.
 
 const cmd = (c: number, ...data: number[]): Step => (data.length ? { op: 'cmd', cmd: c, data } : { op: 'cmd', cmd: c });
 const WAIT: Step = { op: 'waitBusy' };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EpdPins } from './hal.ts';
 import type { HalOp } from './recording-hal.ts';
 
-/** One event of the `epd-trace/1` format (shared/reference/epd.md section 7). */
+/** One event of the `epd-trace/1` format (described in test/fixtures/epd-traces/README.md). */
 export type TraceEvent =
   | { cmd: number }
   | { data: number[] }

@@ -14,7 +14,7 @@ const USAGE =
 
 /**
  * `epd-trace`: what the driver would send the panel for one picture, to compare
- * with any reference (e.g. shared/reference/epd-traces). Returns the exit code:
+ * with any reference (e.g. test/fixtures/epd-traces). Returns the exit code:
  * 0 done, 2 bad arguments or images.
  */
 export async function epdTrace(argv: string[], out: NodeJS.WritableStream): Promise<number> {

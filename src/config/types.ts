@@ -1,5 +1,5 @@
 /**
- * The gateway's validated config (docs: /work/notes/config.md shape). Every
+ * The gateway's validated config (keys as in config/gateway.example.yaml and the README's "Configure" table). Every
  * default is filled in, MACs are 12 lower-case hex digits, the InfluxDB
  * token is the secret itself (never log it), `dataDir` is absolute and
  * `display` is always present.

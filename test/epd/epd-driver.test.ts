@@ -11,7 +11,7 @@ import { RecordingHal } from '../../epd/recording-hal.ts';
 import { toTraceEvents, type TraceEvent } from '../../epd/trace.ts';
 import { traceRefresh } from '../../epd/trace-refresh.ts';
 
-const TRACES = fileURLToPath(new URL('../../../shared/reference/epd-traces/', import.meta.url));
+const TRACES = fileURLToPath(new URL('../fixtures/epd-traces/', import.meta.url));
 const SLEEP_TAIL: TraceEvent[] = [{ cmd: 0x10 }, { data: [1] }, { delay_ms: 2000 }, { module_exit: true }];
 
 test('a BUSY line that never goes idle ends in EPD_BUSY_TIMEOUT after the timeout, with the panel powered off', async (t) => {

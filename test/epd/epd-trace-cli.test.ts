@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { epdTrace } from '../../src/cli/epd-trace.ts';
 
-const TRACES = fileURLToPath(new URL('../../../shared/reference/epd-traces/', import.meta.url));
+const TRACES = fileURLToPath(new URL('../fixtures/epd-traces/', import.meta.url));
 
 async function run(args: string[]): Promise<{ code: number; text: string }> {
   const out = new PassThrough();

@@ -7,8 +7,8 @@ import { readInkRaster } from '../../epd/png-raster.ts';
 import { traceRefresh } from '../../epd/trace-refresh.ts';
 import { eventsSha256, streamSha256 } from '../../epd/trace.ts';
 
-// The reference lives in shared/ beside the repo (CI clones it there too).
-const TRACES = fileURLToPath(new URL('../../../shared/reference/epd-traces/', import.meta.url));
+// Waveshare's own driver bytes, recorded once (test/fixtures/epd-traces/README.md).
+const TRACES = fileURLToPath(new URL('../fixtures/epd-traces/', import.meta.url));
 
 interface Reference {
   driver: string;
@@ -46,7 +46,7 @@ for (const panel of Object.values(PANELS)) {
   });
 }
 
-test('the checker PNGs are the checker epd.md describes, and packing it in landscape gives the same plane', async (t) => {
+test('the checker PNGs are the checker the fixtures README describes, and packing it in landscape gives the same plane', async (t) => {
   for (const size of ['122x250', '104x212']) {
     const r = await readInkRaster(`${TRACES}images/${size}/checker_black.png`);
     let wrong = 0;

@@ -31,10 +31,10 @@ interface MicroPython {
 
 /** The datasheet-example calibration set with its cases. */
 export const BME_CASES = JSON.parse(
-  readFileSync('/work/shared/reference/sensors/bme280_cases_ds_example.json', 'utf8'),
+  readFileSync(join(ROOT, 'test/fixtures/sensors/bme280_cases_ds_example.json'), 'utf8'),
 ) as BmeCaseFile;
 /** BH1750 reference cases. */
-export const BH_CASES = JSON.parse(readFileSync('/work/shared/reference/sensors/bh1750_cases.json', 'utf8')) as {
+export const BH_CASES = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/sensors/bh1750_cases.json'), 'utf8')) as {
   cases: { id: string; raw: number; mtreg: number; mode_opcode: number; lux: number; lux_fraction: [number, number] }[];
 };
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FirmwareRig, ROOT, q } from './harness.ts';
 
-const SENSORS = '/work/shared/reference/sensors';
+const SENSORS = join(ROOT, 'test/fixtures/sensors');
 const rig = await FirmwareRig.create(7);
 rig.writeFile('/fixtures/protocol-vectors.json', readFileSync(join(ROOT, 'test/fixtures/protocol-vectors.json'), 'utf8'));
 rig.writeFile('/fixtures/bme.json', readFileSync(join(SENSORS, 'bme280_cases_ds_example.json'), 'utf8'));
