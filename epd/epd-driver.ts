@@ -24,7 +24,11 @@ export interface EpdDriverOptions {
 
 /** Options of {@link EpdDriver.refresh}. */
 export interface RefreshOptions {
-  /** B/W V4 only: the picture now on the glass; makes the refresh a partial one. */
+  /**
+   * B/W V4 only: the picture now on the glass; makes the refresh a partial one.
+   * Waveshare's sequence lays this base down with a full update first (about 2 s),
+   * then draws the frame with the partial waveform (about 0.3 s).
+   */
   partialBase?: Uint8Array;
 }
 

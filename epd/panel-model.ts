@@ -51,7 +51,10 @@ export interface PanelModel {
   readonly init: readonly Step[];
   /** A full refresh of `black` (and `red`): Waveshare's `display()`. */
   readonly display: readonly Step[];
-  /** A partial refresh of `black` over `base`, run after `init` (B/W only). */
+  /**
+   * A partial refresh of `black` over `base`, run after `init` (B/W only):
+   * Waveshare's `displayPartBaseImage(base)` (a full update) then `displayPartial(black)`.
+   */
   readonly partial?: readonly Step[];
   /** Deep sleep and power off: Waveshare's `sleep()`. */
   readonly sleep: readonly Step[];

@@ -89,10 +89,16 @@ export const EPD_2IN13_V4: PanelModel = {
     WAIT,
   ],
   display: [{ op: 'plane', cmd: 0x24, plane: 'black' }, cmd(0x22, 0xf7), cmd(0x20), WAIT],
-  // After init: the old picture into 0x26 (as displayPartBaseImage does, since the
-  // panel slept in between), then Waveshare's displayPartial() unchanged.
+  // Waveshare's order for partials, after init: displayPartBaseImage(base), then
+  // displayPartial(black). The panel slept since the last refresh, so each wake-up
+  // lays the base down again (issue 10).
   partial: [
-    { op: 'plane', cmd: 0x26, plane: 'base' },
+    // displayPartBaseImage: the picture on the glass into both RAM banks (0x26 is
+    // the "old" image the differential waveform compares with), then a full update.
+    { op: 'plane', cmd: 0x24, plane: 'base' }, { op: 'plane', cmd: 0x26, plane: 'base' },
+    cmd(0x22, 0xf7), cmd(0x20), WAIT,
+    // displayPartial: a 1 ms RST pulse with no BUSY wait, border to VCOM, the window
+    // again, the new picture into 0x24 only, display mode 2 (0x22 FF).
     { op: 'reset', levels: [0, 1], holdMs: [1, 0] },
     cmd(0x3c, 0x80), ...SSD1680_WINDOW,
     { op: 'plane', cmd: 0x24, plane: 'black' }, cmd(0x22, 0xff), cmd(0x20), WAIT,

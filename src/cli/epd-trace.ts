@@ -10,7 +10,8 @@ const USAGE =
   'usage: espnow-gateway epd-trace --panel 2in13b_v4|2in13b_v3|2in13_v4 --black B.png [--red R.png] [--partial-base BASE.png]\n' +
   '  Prints the epd-trace/1 trace of one refresh (init, picture, sleep) as JSON: {"events", "stream_sha256", "events_sha256"}.\n' +
   '  PNGs at the panel\'s native portrait or landscape size; dark pixels (grey < 128) are ink.\n' +
-  '  --partial-base (2in13_v4 only): a partial refresh on top of BASE instead of a full one.\n';
+  '  --partial-base (2in13_v4 only): a partial refresh instead of a full one, as Waveshare\'s driver does it:\n' +
+  '    BASE into both RAM banks with a full update (displayPartBaseImage), then B with the partial waveform (displayPartial).\n';
 
 /**
  * `epd-trace`: what the driver would send the panel for one picture, to compare
