@@ -22,56 +22,10 @@ HEADER_LEN = const(6)
 MAX_MESSAGE = const(250)
 MAX_LINE = const(1024)
 
-REPORT = const(0x01)
-HELLO = const(0x02)
-RESULT = const(0x03)
-RECEIPT = const(0x04)
-COMMAND = const(0x81)
-
-R_TEMPERATURE = const(0x01)
-R_HUMIDITY = const(0x02)
-R_PRESSURE = const(0x03)
-R_ILLUMINANCE = const(0x04)
-R_BATTERY = const(0x05)
-R_STATUS = const(0x06)
-R_AWAKE = const(0x07)
-R_INTERVAL = const(0x08)
-R_RETRIES = const(0x09)
-R_CHANNEL = const(0x0F)
-R_VOLTAGE = const(0x10)
-R_CURRENT = const(0x11)
-R_POWER = const(0x12)
-R_ENERGY = const(0x13)
-R_RELAY = const(0x14)
-R_FIRMWARE = const(0x40)
-R_CAPABILITIES = const(0x41)
-R_TIME = const(0x50)
-R_COMMAND_ID = const(0x51)
-R_OUTCOME = const(0x52)
-R_SET_INTERVAL = const(0x53)
-
-# Status flags (record 0x06) and capability bits (record 0x41).
-ST_ENV_FAILED = const(1 << 0)
-ST_LIGHT_FAILED = const(1 << 1)
-ST_BATTERY_LOW = const(1 << 2)
-ST_FIRST_AFTER_BOOT = const(1 << 3)
-ST_BROWNOUT = const(1 << 4)
-ST_CLOCK_SET = const(1 << 5)
-CAP_ENVIRONMENT = const(1 << 0)
-CAP_LIGHT = const(1 << 1)
-CAP_BATTERY = const(1 << 2)
-
-OUTCOME_OK = const(0)
-OUTCOME_UNSUPPORTED = const(1)
-OUTCOME_INVALID = const(2)
-OUTCOME_FAILED = const(3)
-
-# type -> struct format of the value; "s" is UTF-8 of 1..32 bytes.
-FORMATS = {
-    0x01: "<h", 0x02: "<H", 0x03: "<I", 0x04: "<I", 0x05: "<H", 0x06: "<H", 0x07: "<H",
-    0x08: "<H", 0x09: "<B", 0x0F: "<B", 0x10: "<H", 0x11: "<i", 0x12: "<i", 0x13: "<I",
-    0x14: "<B", 0x40: "s", 0x41: "<H", 0x50: "<I", 0x51: "<H", 0x52: "<B", 0x53: "<H",
-}
+# The record table (kinds, R_* types, ST_* status flags, CAP_* capability bits,
+# OUTCOME_*, TRIP_*, PRESS_*, POWER_ON_* values, FORMATS, TEXT_BYTES) is
+# generated from protocol/records.json into espnow_records.py.
+from espnow_records import *  # noqa: F401,F403
 
 
 class ProtocolError(ValueError):
@@ -103,9 +57,10 @@ class Message:
         return default
 
 
-def _value(fmt, raw):
+def _value(rtype, fmt, raw):
     if fmt == "s":
-        if not 1 <= len(raw) <= 32:
+        lo, hi = TEXT_BYTES[rtype]
+        if not lo <= len(raw) <= hi:
             return None
         try:
             return str(raw, "utf-8")
@@ -141,7 +96,7 @@ def decode_message(payload):
         if fmt is None:
             unknown += 1
         else:
-            value = _value(fmt, bytes(mv[at + 2:end]))
+            value = _value(rtype, fmt, bytes(mv[at + 2:end]))
             if value is None:
                 invalid += 1
             else:
@@ -160,7 +115,8 @@ def encode_record(rtype, value):
             raise ProtocolError("BAD_VALUE", "record 0x%02x: unknown type, give its bytes" % rtype)
         if fmt == "s":
             raw = value.encode()
-            if not 1 <= len(raw) <= 32:
+            lo, hi = TEXT_BYTES[rtype]
+            if not lo <= len(raw) <= hi:
                 raise ProtocolError("BAD_VALUE", "record 0x%02x: %d bytes of UTF-8" % (rtype, len(raw)))
         else:
             raw = _pack_checked(fmt, rtype, value)

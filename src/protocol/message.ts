@@ -1,7 +1,7 @@
 import { ProtocolError } from './protocol-error.ts';
 import {
   FORMAT_RANGE, FORMAT_SIZE, HEADER_BYTES, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, RECORD_BY_NAME, RECORD_BY_TYPE,
-  UTF8_MAX_BYTES, UTF8_MIN_BYTES, type RecordName, type RecordSpec,
+  type RecordName, type RecordSpec,
 } from './records.ts';
 
 /** One known, valid record of a decoded message. */
@@ -56,7 +56,7 @@ const SPEC_BY_TYPE: readonly (RecordSpec | undefined)[] = Array.from({ length: 2
 function readValue(spec: RecordSpec, buf: Buffer, start: number, length: number): number | string | undefined {
   switch (spec.format) {
     case 'utf8':
-      if (length < UTF8_MIN_BYTES || length > UTF8_MAX_BYTES) return undefined;
+      if (length < spec.bytes[0] || length > spec.bytes[1]) return undefined;
       try {
         return utf8.decode(buf.subarray(start, start + length));
       } catch {
@@ -119,8 +119,9 @@ function valueBytes(record: RecordDraft): Buffer {
   const { raw } = record;
   if (spec.format === 'utf8') {
     const text = Buffer.from(String(raw), 'utf8');
-    if (typeof raw !== 'string' || text.length < UTF8_MIN_BYTES || text.length > UTF8_MAX_BYTES) {
-      throw new ProtocolError('BAD_VALUE', `${what} (${spec.name}): ${JSON.stringify(raw)} is not ${UTF8_MIN_BYTES}..${UTF8_MAX_BYTES} bytes of UTF-8`);
+    const [min, max] = spec.bytes;
+    if (typeof raw !== 'string' || text.length < min || text.length > max) {
+      throw new ProtocolError('BAD_VALUE', `${what} (${spec.name}): ${JSON.stringify(raw)} is not ${min}..${max} bytes of UTF-8`);
     }
     return text;
   }
