@@ -60,14 +60,60 @@ export class RecordStage {
     this.lines += 1;
   }
 
-  /** The staged bytes (valid until the next {@link add}); empties the stage. */
-  take(): Buffer {
-    const out = this.buf.subarray(0, this.bytes);
-    this.bytes = 0;
-    this.lines = 0;
-    return out;
+  /** The staged bytes, still staged (valid until the next change). */
+  peek(): Buffer {
+    return this.buf.subarray(0, this.bytes);
+  }
+
+  /** The whole records at the front that fit in `maxBytes` (none if the first does not). */
+  prefix(maxBytes: number): { bytes: number; lines: number } {
+    if (this.bytes <= maxBytes) return { bytes: this.bytes, lines: this.lines };
+    return this.walk((end) => end <= maxBytes);
+  }
+
+  /** The fewest whole records at the front that add up to at least `minBytes`. */
+  covering(minBytes: number): { bytes: number; lines: number } {
+    return this.walk((_end, at) => at < minBytes);
+  }
+
+  /** Removes a front part found by {@link prefix} or {@link covering}. */
+  discard(bytes: number, lines: number): void {
+    if (bytes >= this.bytes) {
+      this.bytes = 0;
+      this.lines = 0;
+      // After an outage the stage may have grown to megabytes: give them back.
+      if (this.buf.length > SHRINK_ABOVE_BYTES) this.buf = Buffer.allocUnsafe(64 * 1024);
+      return;
+    }
+    this.buf.copy(this.buf, 0, bytes, this.bytes);
+    this.bytes -= bytes;
+    this.lines -= lines;
+  }
+
+  /** Puts whole framed records (`records`, `lines` of them) back in front of what is staged. */
+  prepend(records: Buffer, lines: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(64 * 1024, records.length + this.bytes));
+    records.copy(bigger, 0);
+    this.buf.copy(bigger, records.length, 0, this.bytes);
+    this.buf = bigger;
+    this.bytes += records.length;
+    this.lines += lines;
+  }
+
+  private walk(more: (end: number, at: number) => boolean): { bytes: number; lines: number } {
+    let at = 0;
+    let lines = 0;
+    while (at < this.bytes) {
+      const end = at + RECORD_HEADER_BYTES + this.buf.readUInt32LE(at);
+      if (!more(end, at)) break;
+      at = end;
+      lines += 1;
+    }
+    return { bytes: at, lines };
   }
 }
+
+const SHRINK_ABOVE_BYTES = 1024 * 1024;
 
 /** What {@link scanRecords} found in a buffer. */
 export interface ScanResult {

@@ -1,11 +1,16 @@
-import { close as closeCb, existsSync, fsync as fsyncCb, mkdirSync, openSync, readdirSync, readFileSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
-import { open, unlink } from 'node:fs/promises';
+import { close as closeCb, closeSync, existsSync, fsync as fsyncCb, mkdirSync, openSync, unlinkSync } from 'node:fs';
+import { readFile, unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { GatewayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { fsyncDir, readCursor, writeCursor, type Cursor } from './cursor-file.ts';
+import { fsyncDir, writeCursor, type Cursor } from './cursor-file.ts';
+import { DiskHealth, isSystemError, type SpoolDiskOp } from './disk-health.ts';
+import { FreeSpaceBound, type FreeSpace } from './free-space-bound.ts';
 import { MAX_RECORD_BYTES, RECORD_HEADER_BYTES, RecordStage, scanRecords } from './record-codec.ts';
+import { recoverSegments, resolveCursor, segmentName, type SpoolSegment as Segment } from './segment-recovery.ts';
+import { cutTo, readAt, salvage, stillLinked, writeAt } from './segment-io.ts';
+import { scanSegment } from './segment-scan.ts';
 import { writeRejected } from './write-rejected.ts';
 
 /** Default bound of the spool on disk: 256 MiB. */
@@ -16,6 +21,12 @@ export const DEFAULT_FSYNC_INTERVAL_MS = 1000;
 export const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
 /** Staged records are written at once past this many bytes (or a quarter of the segment size, if less). */
 export const STAGE_FLUSH_BYTES = 64 * 1024;
+/**
+ * Default bound of the points held in memory while the disk refuses writes:
+ * 16 MiB of framed records, about 180,000 points of ~90 bytes. Past it the
+ * oldest held points are dropped, counted and logged.
+ */
+export const DEFAULT_MAX_HELD_BYTES = 16 * 1024 * 1024;
 
 /** Options of {@link Spool}. */
 export interface SpoolOptions {
@@ -32,6 +43,12 @@ export interface SpoolOptions {
   log: Logger;
   /** Wall clock, ms since epoch; names rejected files. Default `Date.now`. */
   now?: () => number;
+  /** Bound of points held in memory while the disk refuses writes, bytes. Default {@link DEFAULT_MAX_HELD_BYTES}. */
+  maxHeldBytes?: number;
+  /** Free space the spool leaves to others on its filesystem, bytes. Default 16 MiB (free-space-bound.ts). */
+  diskReserveBytes?: number;
+  /** Free-space measurement of the spool directory; default `fs.statfsSync` (tests inject one). */
+  statfs?: (dir: string) => FreeSpace;
 }
 
 /** What {@link Spool.open} found on disk. */
@@ -42,6 +59,8 @@ export interface OpenReport {
   truncatedBytes: number;
   /** True when the ack file was unreadable or inconsistent and reading restarts at the oldest segment. */
   cursorReset: boolean;
+  /** Damaged records in the middle of segments, skipped (the records after them are kept). */
+  damagedRecords: number;
 }
 
 /** A position in the spool: segment, byte offset, record index in that segment. */
@@ -72,20 +91,25 @@ export interface SpoolStats {
   bytesWritten: number;
   /** fsync calls on segments and ack files. */
   fsyncs: number;
-}
-
-interface Segment {
-  seq: number;
-  path: string;
-  bytes: number;
-  lines: number;
+  /** Lines held in memory because the disk refused them (counted in `pendingLines` too). */
+  heldLines: number;
+  /** Held lines dropped past `maxHeldBytes` (since start). */
+  heldDroppedLines: number;
+  /** Damaged records skipped while reading (since start; those found at open are in {@link OpenReport}). */
+  damagedLines: number;
+  /** Unacknowledged lines lost because someone deleted their segment files (since start). */
+  lostLines: number;
+  /** Failed disk operations (since start). */
+  diskErrors: number;
+  /** The bound in force, bytes: `maxBytes`, or less when the disk has less room. */
+  effectiveMaxBytes: number;
+  /** Short words on the current storage problem (`disk full`, `disk read-only`, ...); absent while writes work. */
+  storageProblem?: string;
 }
 
 const fsync = promisify(fsyncCb);
 const closeFd = promisify(closeCb);
 
-const SEGMENT_NAME = /^(\d{16})\.seg$/;
-const segmentName = (seq: number): string => `${String(seq).padStart(16, '0')}.seg`;
 const before = (a: Cursor, b: Cursor): boolean => a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
 
 /**
@@ -124,21 +148,26 @@ const before = (a: Cursor, b: Cursor): boolean => a.segment < b.segment || (a.se
  *   Nothing is rewritten in place; segments are only appended and unlinked.
  */
 export class Spool {
-  private readonly opts: Required<Omit<SpoolOptions, 'log'>>;
+  private readonly opts: Required<Omit<SpoolOptions, 'log' | 'diskReserveBytes' | 'statfs'>>;
   private readonly log: Logger;
   private readonly ackPath: string;
   private segments: Segment[] = [];
   private cursor: SpoolPosition = { segment: 0, offset: 0, index: 0 };
   private persisted: Cursor = { segment: 0, offset: 0 };
-  /** fd of the segment being appended to, -1 when closed. */
+  /** fd of the segment being appended to; -1 while there is none (closed, or the disk refused one). */
   private activeFd = -1;
+  /** Highest segment number used; a new segment always gets a higher one. */
+  private lastSeq = -1;
   /** fds of full segments, fsynced and closed on the next tick. */
   private retired: number[] = [];
+  private closed = true;
+  /** The spool directory vanished and could not be made again yet. */
+  private dirMissing = false;
   private dirty = false;
   private dirDirty = false;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
-  /** Records appended but not yet handed to the OS. */
+  /** Records appended but not yet handed to the OS (and, while the disk refuses them, held). */
   private readonly stage = new RecordStage();
   private readonly stageFlushBytes: number;
   private flushQueued = false;
@@ -147,6 +176,9 @@ export class Spool {
     this.flush();
   };
   private readonly counters = { droppedLines: 0, rejectedLines: 0, bytesWritten: 0, fsyncs: 0 };
+  private readonly faults = { heldDroppedLines: 0, damagedLines: 0, lostLines: 0 };
+  private readonly health: DiskHealth;
+  private readonly bound: FreeSpaceBound;
 
   constructor(options: SpoolOptions) {
     const maxBytes = options.maxBytes ?? DEFAULT_SPOOL_MAX_BYTES;
@@ -157,43 +189,30 @@ export class Spool {
       fsyncIntervalMs: options.fsyncIntervalMs ?? DEFAULT_FSYNC_INTERVAL_MS,
       segmentBytes: Math.max(MAX_RECORD_BYTES + RECORD_HEADER_BYTES, Math.min(options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, Math.floor(maxBytes / 4))),
       now: options.now ?? Date.now,
+      maxHeldBytes: options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES,
     };
     this.stageFlushBytes = Math.min(STAGE_FLUSH_BYTES, Math.floor(this.opts.segmentBytes / 4));
     this.log = options.log.child({ stage: 'spool' });
     this.ackPath = join(options.dir, 'ack');
+    this.health = new DiskHealth(this.log, options.dir, this.opts.now);
+    this.bound = new FreeSpaceBound({ dir: options.dir, maxBytes, reserveBytes: options.diskReserveBytes, statfs: options.statfs, log: this.log });
   }
 
   /** Recovers what is on disk (see the class comment) and starts the fsync timer. */
   async open(): Promise<OpenReport> {
     mkdirSync(this.opts.dir, { recursive: true });
-    let truncatedBytes = 0;
-    const ends = new Map<number, number[]>();
-    for (const name of readdirSync(this.opts.dir).sort()) {
-      const match = SEGMENT_NAME.exec(name);
-      if (!match) continue;
-      const path = join(this.opts.dir, name);
-      const data = readFileSync(path);
-      const scan = scanRecords(data, Infinity, false);
-      if (scan.validBytes < data.length) {
-        truncatedBytes += data.length - scan.validBytes;
-        this.log.warn(
-          { segment: name, keptBytes: scan.validBytes, cutBytes: data.length - scan.validBytes, keptLines: scan.ends.length },
-          'spool segment has a torn or corrupt tail (power cut?): kept the whole records before it',
-        );
-        truncateSync(path, scan.validBytes);
-      }
-      if (scan.validBytes === 0) {
-        unlinkSync(path);
-        continue;
-      }
-      this.segments.push({ seq: Number(match[1]), path, bytes: scan.validBytes, lines: scan.ends.length });
-      ends.set(Number(match[1]), scan.ends);
-    }
-    const cursorReset = await this.resolveCursor(ends);
-    this.startSegment(Math.max(this.cursor.segment, (this.segments.at(-1)?.seq ?? -1) + 1));
+    const found = recoverSegments(this.opts.dir, this.log);
+    const resolved = await resolveCursor(this.ackPath, found, this.log);
+    this.segments = resolved.segments;
+    this.cursor = resolved.cursor;
+    this.persisted = resolved.persisted;
+    this.lastSeq = Math.max(this.cursor.segment - 1, this.segments.at(-1)?.seq ?? -1);
+    this.closed = false;
+    this.bound.check(this.totalBytes(), true);
+    this.ensureActive();
     this.timer = setInterval(() => void this.tick(), this.opts.fsyncIntervalMs);
     this.timer.unref();
-    const report = { pendingLines: this.stats().pendingLines, truncatedBytes, cursorReset };
+    const report = { pendingLines: this.stats().pendingLines, truncatedBytes: found.truncatedBytes, cursorReset: resolved.reset, damagedRecords: found.damagedRecords };
     this.log.info(report, 'spool open');
     return report;
   }
@@ -201,12 +220,14 @@ export class Spool {
   /**
    * Frames `lines` into the staging buffer; they reach the OS (one write for
    * everything staged) at the end of this event-loop turn and are fsynced on
-   * the next tick.
+   * the next tick. While the disk refuses writes they are held in memory up
+   * to `maxHeldBytes` (then the oldest held go, counted).
    */
   append(lines: readonly string[]): void {
     if (lines.length === 0) return;
-    if (this.activeFd < 0) throw new GatewayError('SPOOL_CLOSED', `spool ${this.opts.dir}: append while closed`);
+    if (this.closed) throw new GatewayError('SPOOL_CLOSED', `spool ${this.opts.dir}: append while closed`);
     for (const line of lines) this.stage.add(line);
+    if (this.stage.bytes > this.opts.maxHeldBytes && !this.flush()) this.dropHeld();
     if (this.stage.bytes >= this.stageFlushBytes) this.flush();
     else if (!this.flushQueued) {
       this.flushQueued = true;
@@ -214,27 +235,41 @@ export class Spool {
     }
   }
 
-  /** Hands the staged records to the OS in one write (dropping or rotating segments first as needed). */
-  private flush(): void {
-    if (this.stage.bytes === 0 || this.activeFd < 0) return;
-    const length = this.stage.bytes;
-    const count = this.stage.lines;
-    while (this.totalBytes() + length > this.opts.maxBytes && this.segments.length > 1) this.dropOldest();
-    const seg = this.segments.at(-1) as Segment;
-    if (seg.bytes > 0 && seg.bytes + length > this.opts.segmentBytes) this.rotate();
-    const buf = this.stage.take();
-    for (let at = 0; at < length; ) at += writeSync(this.activeFd, buf, at, length - at);
-    const now = this.segments.at(-1) as Segment;
-    now.bytes += length;
-    now.lines += count;
-    this.counters.bytesWritten += length;
-    this.dirty = true;
+  /**
+   * Hands the staged records to the OS, at most a segment's room per write
+   * (dropping or rotating segments first as needed). False when the disk
+   * refused (records stay staged); during a disk problem only the fsync tick
+   * (`retry`) tries again.
+   */
+  private flush(retry = false): boolean {
+    if (this.stage.bytes === 0 || this.closed) return true;
+    if (this.health.problem && !retry) return false;
+    while (this.stage.bytes > 0) {
+      while (this.totalBytes() + Math.min(this.stage.bytes, this.opts.segmentBytes) > this.bound.bytes && this.segments.length > 1) this.dropOldest();
+      if (!this.ensureActive()) return false;
+      let seg = this.segments.at(-1) as Segment;
+      if (seg.bytes > 0 && this.stage.prefix(this.opts.segmentBytes - seg.bytes).lines === 0) {
+        if (!this.rotate()) return false;
+        seg = this.segments.at(-1) as Segment;
+      }
+      const chunk = this.stage.prefix(Math.max(this.opts.segmentBytes - seg.bytes, MAX_RECORD_BYTES + RECORD_HEADER_BYTES));
+      const { written, error } = writeAt(this.activeFd, this.stage.peek(), chunk.bytes, seg.bytes);
+      const done = error ? this.stage.prefix(written) : chunk;
+      if (done.bytes < written) cutTo(this.activeFd, seg.bytes + done.bytes);
+      this.stage.discard(done.bytes, done.lines);
+      seg.bytes += done.bytes;
+      seg.lines += done.lines;
+      this.counters.bytesWritten += done.bytes;
+      this.dirty ||= done.bytes > 0;
+      if (error) return this.failed('segment append', error);
+    }
+    return true;
   }
 
-  /** Up to `maxLines` of the oldest unacknowledged lines, or `undefined` when none wait. */
+  /** Up to `maxLines` of the oldest unacknowledged lines, or `undefined` when none wait or none can be read now. */
   async read(maxLines: number): Promise<SpoolBatch | undefined> {
     this.flush();
-    for (;;) {
+    while (!this.closed) {
       const seg = this.segments.find((s) => s.seq === this.cursor.segment);
       if (!seg) return undefined;
       if (this.cursor.offset >= seg.bytes) {
@@ -243,27 +278,28 @@ export class Spool {
         this.cursor = { segment: next.seq, offset: 0, index: 0 };
         continue;
       }
-      const length = Math.min(seg.bytes - this.cursor.offset, Math.max(1024 * 1024, MAX_RECORD_BYTES + RECORD_HEADER_BYTES));
-      const buf = Buffer.allocUnsafe(length);
-      let file;
-      try {
-        file = await open(seg.path, 'r');
-      } catch (err) {
-        // Dropped by a full spool while we waited: the cursor has moved on.
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw err;
-      }
-      try {
-        await file.read(buf, 0, length, this.cursor.offset);
-      } finally {
-        await file.close();
-      }
-      const scan = scanRecords(buf, maxLines);
-      if (scan.lines.length === 0) throw new GatewayError('SPOOL_CORRUPT', `spool ${seg.path}: unreadable record at byte ${this.cursor.offset}`);
       const start = { ...this.cursor };
+      const buf = Buffer.allocUnsafe(Math.min(seg.bytes - start.offset, Math.max(1024 * 1024, MAX_RECORD_BYTES + RECORD_HEADER_BYTES)));
+      let got: number;
+      try {
+        got = await readAt(seg.path, buf, start.offset);
+      } catch (err) {
+        if (!isSystemError(err)) throw err;
+        if (err.code !== 'ENOENT') return void this.failed('segment read', err);
+        if (!this.segmentGone(seg)) return undefined;
+        continue;
+      }
+      // Moved meanwhile (a full spool dropped the segment, the directory was recreated): read again.
+      if (this.cursor.segment !== start.segment || this.cursor.offset !== start.offset) continue;
+      const scan = scanRecords(buf.subarray(0, got), maxLines);
+      if (scan.lines.length === 0) {
+        if (!(await this.skipDamage(seg, start))) return undefined;
+        continue;
+      }
       const end = { segment: seg.seq, offset: start.offset + scan.validBytes, index: start.index + scan.lines.length };
       return { lines: scan.lines, start, end };
     }
+    return undefined;
   }
 
   /** Marks `batch` as delivered. Stale batches (their segment was dropped meanwhile) are ignored. */
@@ -290,74 +326,72 @@ export class Spool {
   stats(): SpoolStats {
     this.flush();
     const live = this.segments.filter((s) => s.seq >= this.cursor.segment);
+    const atCursor = live[0]?.seq === this.cursor.segment;
+    const problem = this.health.problem;
     return {
-      pendingLines: live.reduce((n, s) => n + s.lines, 0) - (live.length ? this.cursor.index : 0),
-      pendingBytes: live.reduce((n, s) => n + s.bytes, 0) - (live.length ? this.cursor.offset : 0),
+      pendingLines: live.reduce((n, s) => n + s.lines, 0) - (atCursor ? this.cursor.index : 0) + this.stage.lines,
+      pendingBytes: live.reduce((n, s) => n + s.bytes, 0) - (atCursor ? this.cursor.offset : 0),
       segments: this.segments.length,
       ...this.counters,
+      heldLines: this.stage.lines,
+      ...this.faults,
+      diskErrors: this.health.failures,
+      effectiveMaxBytes: this.bound.bytes,
+      ...(problem ? { storageProblem: problem.summary } : {}),
     };
   }
 
   /** fsyncs, persists the cursor, deletes acknowledged segments and closes. Unsent lines stay on disk. */
   async close(): Promise<void> {
     clearInterval(this.timer);
-    if (this.activeFd < 0) return;
-    this.flush();
-    this.retired.push(this.activeFd);
+    if (this.closed) return;
+    this.flush(true);
+    this.closed = true;
+    if (this.activeFd >= 0) this.retired.push(this.activeFd);
     this.activeFd = -1;
     await this.tick();
+    if (this.stage.lines > 0) {
+      this.log.error({ dir: this.opts.dir, lostLines: this.stage.lines, problem: this.health.problem?.summary }, 'spool closed while the disk refused writes: the points held in memory are lost');
+    }
   }
 
   private totalBytes(): number {
     return this.segments.reduce((n, s) => n + s.bytes, 0);
   }
 
-  private async resolveCursor(ends: Map<number, number[]>): Promise<boolean> {
-    const saved = await readCursor(this.ackPath);
-    const first = this.segments[0];
-    const ackExists = existsSync(this.ackPath);
-    if (!saved || !first) {
-      if (!saved && first && ackExists) this.log.warn({ file: this.ackPath }, 'spool ack file unreadable: resending from the oldest segment');
-      this.cursor = { segment: first?.seq ?? saved?.segment ?? 0, offset: 0, index: 0 };
-      this.persisted = { ...this.cursor };
-      return !saved && first !== undefined && ackExists;
-    }
-    const seg = this.segments.find((s) => s.seq >= saved.segment);
-    if (!seg) {
-      // Everything on disk was acknowledged; the crash came before those segments were deleted.
-      for (const s of this.segments) unlinkSync(s.path);
-      this.segments = [];
-      this.cursor = { segment: saved.segment, offset: 0, index: 0 };
-      this.persisted = { ...saved };
-      return false;
-    }
-    let reset = false;
-    let index = 0;
-    let offset = 0;
-    if (seg.seq === saved.segment && saved.offset > 0) {
-      index = (ends.get(seg.seq) ?? []).indexOf(saved.offset) + 1;
-      if (index === 0) {
-        reset = true;
-        this.log.warn({ file: this.ackPath, ...saved }, 'spool ack cursor is not on a record boundary: resending that segment');
-      } else offset = saved.offset;
-    }
-    this.cursor = { segment: seg.seq, offset, index };
-    this.persisted = { segment: this.cursor.segment, offset: this.cursor.offset };
-    for (const s of this.segments.filter((x) => x.seq < seg.seq)) unlinkSync(s.path);
-    this.segments = this.segments.filter((x) => x.seq >= seg.seq);
-    return reset;
+  /** Records a disk failure (logged once per episode); always false, for `return this.failed(...)`. */
+  private failed(op: SpoolDiskOp, err: NodeJS.ErrnoException): false {
+    this.health.fail(op, err, this.stage.lines);
+    return false;
   }
 
-  private startSegment(seq: number): void {
+  /** Makes sure a segment is open for appending; false when the disk refuses one. */
+  private ensureActive(): boolean {
+    if (this.activeFd >= 0) return true;
+    if (this.closed || this.dirMissing) return false;
+    const seq = Math.max(this.cursor.segment, this.lastSeq + 1);
     const path = join(this.opts.dir, segmentName(seq));
-    this.activeFd = openSync(path, 'wx');
+    try {
+      this.activeFd = openSync(path, 'wx');
+    } catch (err) {
+      if (!isSystemError(err)) throw err;
+      return this.failed('segment creation', err);
+    }
+    this.lastSeq = seq;
     this.segments.push({ seq, path, bytes: 0, lines: 0 });
     this.dirDirty = true;
+    return true;
   }
 
-  private rotate(): void {
-    this.retired.push(this.activeFd);
-    this.startSegment((this.segments.at(-1) as Segment).seq + 1);
+  private rotate(): boolean {
+    const old = this.activeFd;
+    this.activeFd = -1;
+    if (!this.ensureActive()) {
+      this.activeFd = old;
+      return false;
+    }
+    this.retired.push(old);
+    return true;
   }
 
   private dropOldest(): void {
@@ -369,45 +403,188 @@ export class Spool {
       this.cursor = { segment: next.seq, offset: 0, index: 0 };
     }
     this.counters.droppedLines += lost;
-    unlinkSync(seg.path);
-    this.log.warn({ segment: seg.path, droppedLines: lost, maxBytes: this.opts.maxBytes }, 'spool full: oldest segment deleted');
+    removeFile(seg.path);
+    this.log.warn({ segment: seg.path, droppedLines: lost, maxBytes: this.opts.maxBytes, effectiveMaxBytes: this.bound.bytes }, 'spool full: oldest segment deleted');
+  }
+
+  /** Past `maxHeldBytes` of held records: the oldest go (down to 7/8 of it, so this is not per append). */
+  private dropHeld(): void {
+    const cut = this.stage.covering(this.stage.bytes - Math.floor((this.opts.maxHeldBytes * 7) / 8));
+    this.stage.discard(cut.bytes, cut.lines);
+    if (this.faults.heldDroppedLines === 0) {
+      this.log.error({ dir: this.opts.dir, droppedLines: cut.lines, maxHeldBytes: this.opts.maxHeldBytes }, 'spool memory hold full while the disk refuses writes: dropping the oldest held points (counted in heldDroppedLines)');
+    }
+    this.faults.heldDroppedLines += cut.lines;
+  }
+
+  /** A segment file vanished under us; true when reading can go on. */
+  private segmentGone(seg: Segment): boolean {
+    if (seg === this.segments.at(-1)) {
+      this.checkDir(true);
+      return !this.dirMissing && this.cursor.segment !== seg.seq;
+    }
+    const lost = seg.seq === this.cursor.segment ? seg.lines - this.cursor.index : seg.lines;
+    this.segments = this.segments.filter((s) => s !== seg);
+    const next = this.segments.find((s) => s.seq > seg.seq) as Segment;
+    this.cursor = { segment: next.seq, offset: 0, index: 0 };
+    this.faults.lostLines += lost;
+    this.log.error({ segment: seg.path, lostLines: lost }, 'spool segment deleted by someone else: its unacknowledged points are lost');
+    return true;
+  }
+
+  /**
+   * Skips a damaged record at `at` (a bad sector, a flipped bit): rescans the
+   * segment and goes on at the next valid record; the records lost are
+   * counted and logged. False when the segment cannot be read now.
+   */
+  private async skipDamage(seg: Segment, at: SpoolPosition): Promise<boolean> {
+    const { bytes, lines } = seg;
+    let data: Buffer;
+    try {
+      data = await readFile(seg.path);
+    } catch (err) {
+      if (!isSystemError(err)) throw err;
+      return err.code === 'ENOENT' ? this.segmentGone(seg) : this.failed('segment read', err);
+    }
+    if (this.cursor.segment !== at.segment || this.cursor.offset !== at.offset) return true;
+    const scan = scanSegment(data.subarray(0, bytes));
+    const next = scan.starts.find((s) => s > at.offset) ?? bytes;
+    const lost = Math.max(0, lines - scan.ends.length);
+    seg.lines -= lost;
+    this.cursor = { segment: seg.seq, offset: next, index: scan.ends.filter((e) => e <= next).length };
+    this.faults.damagedLines += lost;
+    this.log.warn({ segment: seg.path, at: at.offset, skippedBytes: next - at.offset, lostLines: lost }, 'spool record damaged (bad sector?): skipped, reading goes on at the next valid record');
+    return true;
+  }
+
+  /**
+   * The active segment's name is gone (dataDir deleted, replaced or
+   * unmounted): the unacknowledged records of the open segment are saved
+   * from its fd, those of other deleted segments are counted as lost, and a
+   * new directory and segment are made (or, while that fails, points are
+   * held in memory and this is retried every tick).
+   */
+  private checkDir(force = false): void {
+    if (this.closed) return;
+    if (!this.dirMissing && !force) {
+      const seg = this.segments.at(-1);
+      if (this.activeFd >= 0 ? stillLinked(this.activeFd, (seg as Segment).path) : existsSync(this.opts.dir)) return;
+    }
+    if (!this.dirMissing) this.abandonFiles();
+    try {
+      mkdirSync(this.opts.dir, { recursive: true });
+    } catch (err) {
+      if (!isSystemError(err)) throw err;
+      this.dirMissing = true;
+      this.failed('spool directory', err);
+      return;
+    }
+    this.dirMissing = false;
+    this.persisted = { segment: -1, offset: -1 }; // the ack file went with the directory
+    this.dirDirty = true;
+    this.ensureActive();
+  }
+
+  private abandonFiles(): void {
+    const active = this.activeFd >= 0 ? this.segments.at(-1) : undefined;
+    let saved: { records: Buffer; lines: number } = { records: Buffer.alloc(0), lines: 0 };
+    if (active) saved = salvage(this.activeFd, active.seq === this.cursor.segment ? this.cursor.offset : 0, active.bytes);
+    for (const fd of [...this.retired, this.activeFd]) if (fd >= 0) closeQuietly(fd);
+    this.retired = [];
+    this.activeFd = -1;
+    const kept = this.segments.filter((s) => s !== active && existsSync(s.path));
+    const lost = this.segments.filter((s) => s !== active && !kept.includes(s) && s.seq >= this.cursor.segment)
+      .reduce((n, s) => n + s.lines - (s.seq === this.cursor.segment ? this.cursor.index : 0), 0);
+    this.segments = kept;
+    if (!kept.some((s) => s.seq === this.cursor.segment)) {
+      this.cursor = { segment: kept.find((s) => s.seq > this.cursor.segment)?.seq ?? this.lastSeq + 1, offset: 0, index: 0 };
+    }
+    this.stage.prepend(saved.records, saved.lines);
+    this.faults.lostLines += lost;
+    this.log.error(
+      { dir: this.opts.dir, lostLines: lost, savedLines: saved.lines },
+      'spool directory deleted, replaced or unmounted while running: making it again; points from now on are kept, unacknowledged points in the deleted files are lost',
+    );
   }
 
   private tick(): Promise<void> {
-    this.ticking = this.ticking.then(() => this.sync()).catch((err: unknown) => this.log.error({ err }, 'spool fsync failed'));
+    this.ticking = this.ticking.then(() => this.sync()).catch((err: unknown) => this.log.error({ err }, 'spool fsync tick failed'));
     return this.ticking;
   }
 
-  /** One fsync tick: data, then directory entries, then the cursor, then acknowledged segments go. */
+  /** One fsync tick: data, then directory entries, then the cursor, then acknowledged segments go. Disk errors are counted, never thrown. */
   private async sync(): Promise<void> {
-    this.flush();
+    this.checkDir();
+    this.bound.check(this.totalBytes());
+    let ok = this.flush(true);
     for (const fd of this.retired.splice(0)) {
-      await fsync(fd);
-      await closeFd(fd);
-      this.counters.fsyncs += 1;
+      ok = (await this.attempt('segment fsync', () => fsync(fd))) && ok;
+      await closeFd(fd).catch(() => undefined);
     }
-    this.flush();
+    ok = this.flush(true) && ok;
     if (this.dirty && this.activeFd >= 0) {
       this.dirty = false;
-      await fsync(this.activeFd);
-      this.counters.fsyncs += 1;
+      const fd = this.activeFd;
+      if (!(await this.attempt('segment fsync', () => fsync(fd)))) {
+        this.dirty = true;
+        ok = false;
+      }
     }
-    if (this.dirDirty) {
+    if (this.dirDirty && !this.dirMissing) {
       this.dirDirty = false;
-      await fsyncDir(this.opts.dir);
-      this.counters.fsyncs += 1;
+      if (!(await this.attempt('directory fsync', () => fsyncDir(this.opts.dir)))) {
+        this.dirDirty = true;
+        ok = false;
+      }
     }
     const cursor = { segment: this.cursor.segment, offset: this.cursor.offset };
-    if (cursor.segment !== this.persisted.segment || cursor.offset !== this.persisted.offset) {
-      const bytes = await writeCursor(this.ackPath, cursor);
-      this.persisted = cursor;
-      this.counters.bytesWritten += bytes;
-      this.counters.fsyncs += 2;
+    if (!this.dirMissing && (cursor.segment !== this.persisted.segment || cursor.offset !== this.persisted.offset)) {
+      const wrote = await this.attempt('ack cursor', async () => {
+        this.counters.bytesWritten += await writeCursor(this.ackPath, cursor);
+        this.counters.fsyncs += 1;
+      });
+      if (wrote) this.persisted = cursor;
+      // A full disk may refuse the ack file: acknowledged segments go anyway (a crash then resends, never loses).
+      else await this.deleteBefore(cursor.segment);
+      ok &&= wrote;
     }
-    // Only once the cursor past them is durable: a crash before leaves them to be resent, not lost.
-    for (const seg of this.segments.filter((s) => s.seq < this.persisted.segment)) {
+    await this.deleteBefore(this.persisted.segment);
+    if (ok && this.stage.bytes === 0 && !this.dirMissing) this.health.recovered({ heldDroppedLines: this.faults.heldDroppedLines, lostLines: this.faults.lostLines });
+  }
+
+  /** Runs one fsync-tick disk operation; a system error is counted and logged once per episode. */
+  private async attempt(op: SpoolDiskOp, run: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await run();
+      this.counters.fsyncs += 1;
+      return true;
+    } catch (err) {
+      if (!isSystemError(err)) throw err;
+      return this.failed(op, err);
+    }
+  }
+
+  /** Deletes segments wholly before segment `seq` (acknowledged). */
+  private async deleteBefore(seq: number): Promise<void> {
+    for (const seg of this.segments.filter((s) => s.seq < seq)) {
       this.segments = this.segments.filter((s) => s !== seg);
-      if (existsSync(seg.path)) await unlink(seg.path);
+      await unlink(seg.path).catch(() => undefined);
     }
   }
 }
+
+const removeFile = (path: string): void => {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone, or a read-only disk: open() deletes it once it is before the cursor
+  }
+};
+
+const closeQuietly = (fd: number): void => {
+  try {
+    closeSync(fd);
+  } catch {
+    // an fd of a vanished file system
+  }
+};

@@ -35,7 +35,7 @@ const segments = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.se
 test('lines come back oldest first; acked ones are not read again after reopen', async (t) => {
   await withDir(async (dir) => {
     const spool = make(dir);
-    t.deepEqual(await spool.open(), { pendingLines: 0, truncatedBytes: 0, cursorReset: false });
+    t.deepEqual(await spool.open(), { pendingLines: 0, truncatedBytes: 0, cursorReset: false, damagedRecords: 0 });
     spool.append(lines(0, 30));
     spool.append(lines(30, 20));
     const first = await spool.read(25);
