@@ -67,7 +67,7 @@ export class Gateway {
         maxBytes: config.spool.maxBytes, fsyncIntervalMs: config.spool.fsyncIntervalMs, log,
       });
       this.sink = new InfluxSink({
-        url: influx.url, org: influx.org, bucket: influx.bucket, token: influx.token, spool: this.spool, log,
+        url: influx.url, org: influx.org, bucket: influx.bucket, token: influx.token, spool: this.spool, rejectedDir: join(config.dataDir, 'rejected'), log,
         flushIntervalMs: influx.flushIntervalMs, batchSize: influx.batchSize, timeoutMs: influx.timeoutMs,
       });
     } else {

@@ -28,12 +28,37 @@ export class InfluxConfigError extends InfluxWriteError {}
 /** 400/422: the server refuses these lines; retrying them cannot help. The batch is set aside. */
 export class InfluxRejectedError extends InfluxWriteError {}
 
-/** 413: the request body is too large; the batch is split. */
+/** 413: the request body is too large; the batch is split (down to a floor, see {@link tooLargeAtFloor}). */
 export class InfluxTooLargeError extends InfluxWriteError {}
 
+/** TLS errors that mean the other end did not answer in TLS (OpenSSL's "wrong version number"). */
+const NOT_TLS = /wrong version number|ERR_SSL_WRONG_VERSION_NUMBER|packet length too long|unknown protocol/i;
+/** What a TLS-only server answers to a plain HTTP request: Go's net/http (InfluxDB), nginx. */
+const PLAIN_TO_TLS = /HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port/i;
+
+/** `url` with its scheme swapped between http and https, for hints. */
+const otherScheme = (url: string): string => (url.startsWith('https:') ? `http:${url.slice(6)}` : `https:${url.slice(5)}`);
+
+/**
+ * A 413 for a batch at or below the sink's split floor: no InfluxDB refuses so
+ * small a body (its own limit is tens of MB), so a proxy in front of it limits
+ * the body size. Retryable: the points wait in the spool, the sink backs off.
+ */
+export function tooLargeAtFloor(err: InfluxTooLargeError, target: InfluxTarget, floor: { lines: number; bytes: number }): InfluxWriteError {
+  return new InfluxWriteError(
+    'INFLUX_TOO_LARGE_SMALL_BATCH',
+    `InfluxDB ${target.url} answered 413 (request too large) even to a batch of at most ${floor.lines} lines or ${Math.round(floor.bytes / 1024)} KiB; ` +
+      `a reverse proxy in front of InfluxDB probably limits the request body (nginx client_max_body_size, Traefik maxRequestBodyBytes): raise it to a few MB; points wait in the spool`,
+    { status: 413, retryable: true, cause: err },
+  );
+}
+
+/** The server's reason: InfluxDB's JSON `message`, an HTML page's `<title>` (a proxy's error page), or the body. */
 const reasonOf = (err: HttpError): string => {
   const json = err.json as { message?: unknown } | undefined;
-  return typeof json?.message === 'string' ? json.message : (err.body ?? err.statusMessage ?? '').trim();
+  if (typeof json?.message === 'string') return json.message;
+  const body = (err.body ?? err.statusMessage ?? '').trim();
+  return /<title>([^<]*)<\/title>/i.exec(body)?.[1]?.trim() ?? body;
 };
 
 /** Turns whatever the client threw into one of the typed errors above. */
@@ -60,6 +85,13 @@ export function classifyWriteError(err: unknown, target: InfluxTarget): InfluxWr
         { ...o, retryable: false },
       );
     }
+    if (status === 400 && PLAIN_TO_TLS.test(`${reason} ${err.body ?? ''}`) && target.url.startsWith('http:')) {
+      return new InfluxConfigError(
+        'INFLUX_WRONG_SCHEME',
+        `influx.url: ${at} speaks https, not http (400 ${reason}); try ${otherScheme(target.url)}; points wait in the spool`,
+        { ...o, retryable: false },
+      );
+    }
     if (status === 400 || status === 422) {
       return new InfluxRejectedError('INFLUX_REJECTED', `${at} rejected the batch (${status}): ${reason}`, { ...o, retryable: false });
     }
@@ -71,5 +103,19 @@ export function classifyWriteError(err: unknown, target: InfluxTarget): InfluxWr
   if (err instanceof AbortError) return new InfluxWriteError('INFLUX_ABORTED', `${at}: request aborted (stopping)`, { retryable: true, cause: err });
   const code = (err as NodeJS.ErrnoException)?.code;
   const message = err instanceof Error ? err.message : String(err);
+  if (target.url.startsWith('https:') && NOT_TLS.test(`${code ?? ''} ${message}`)) {
+    return new InfluxConfigError(
+      'INFLUX_WRONG_SCHEME',
+      `influx.url: ${at}: TLS handshake failed (${code ?? message}): the server may speak plain http, not https; try ${otherScheme(target.url)}; points wait in the spool`,
+      { retryable: false, cause: err },
+    );
+  }
+  if (target.url.startsWith('http:') && (code === 'ECONNRESET' || /socket hang up/i.test(message))) {
+    return new InfluxWriteError(
+      'INFLUX_UNREACHABLE',
+      `${at} unreachable: ${code ?? message}: the server closed the connection without an answer (if it speaks only https, use ${otherScheme(target.url)})`,
+      { retryable: true, cause: err },
+    );
+  }
   return new InfluxWriteError('INFLUX_UNREACHABLE', `${at} unreachable: ${code ?? message}`, { retryable: true, cause: err });
 }

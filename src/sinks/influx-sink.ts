@@ -1,9 +1,11 @@
 import { InfluxDB, type Transport } from '@influxdata/influxdb-client';
 import type { Logger } from '../log.ts';
 import { toLineProtocol, type Point } from '../points/point.ts';
+import { RejectedStore, type RejectedStats } from '../spool/rejected-store.ts';
 import type { Spool, SpoolBatch } from '../spool/spool.ts';
-import { classifyWriteError, InfluxRejectedError, InfluxTooLargeError, type InfluxWriteError } from './influx-errors.ts';
+import { classifyWriteError, InfluxRejectedError, InfluxTooLargeError, InfluxWriteError, tooLargeAtFloor } from './influx-errors.ts';
 import type { Sink, SinkStatus } from './sink.ts';
+import { systemTimers, type SinkTimers, type TimerHandle } from './sink-timers.ts';
 
 /** Default period of sending the spool, ms. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
@@ -17,6 +19,14 @@ export const DEFAULT_MIN_RETRY_MS = 1000;
 export const DEFAULT_MAX_RETRY_MS = 60_000;
 /** Bound of the final flush in {@link InfluxSink.stop}, ms. */
 export const DEFAULT_STOP_TIMEOUT_MS = 3000;
+/**
+ * A 413 splits a batch in halves, but never below this many lines: a batch
+ * this small cannot honestly be too large for InfluxDB (its body limit is tens
+ * of MB), so a 413 for it is a server (proxy) problem, see {@link SPLIT_FLOOR_BYTES}.
+ */
+export const SPLIT_FLOOR_LINES = 100;
+/** A 413 for a request body of at most this many bytes (64 KiB) is a server problem too. */
+export const SPLIT_FLOOR_BYTES = 64 * 1024;
 
 /** Options of {@link InfluxSink}; the first four are the config's `influx` section. */
 export interface InfluxSinkOptions {
@@ -28,6 +38,8 @@ export interface InfluxSinkOptions {
   token: string;
   /** The opened spool; the sink closes it in `stop()`. */
   spool: Spool;
+  /** Where batches refused for good (400/422) are set aside, e.g. `<dataDir>/rejected`; bounded, see rejected-store.ts. */
+  rejectedDir: string;
   log: Logger;
   /** Default {@link DEFAULT_FLUSH_INTERVAL_MS}. */
   flushIntervalMs?: number;
@@ -45,6 +57,26 @@ export interface InfluxSinkOptions {
   stopTimeoutMs?: number;
   /** Random source in [0, 1) for retry jitter; default `Math.random`. */
   random?: () => number;
+  /** Time and timers of the flush loop, retries and stop bound; default {@link systemTimers}. */
+  timers?: SinkTimers;
+}
+
+/** Counters of {@link InfluxSink} since start, for `doctor`, the API and tests. */
+export interface InfluxSinkStats {
+  /** Lines and files set aside in `rejected/` (400/422). */
+  rejectedLines: number;
+  rejectedFiles: number;
+  /** Old files deleted to keep `rejected/` within its bounds. */
+  rejectedDeletedFiles: number;
+  /** Rejected batches that could not be set aside (kept in the spool, retried). */
+  setAsideFailures: number;
+  /** What `rejected/` holds now. */
+  rejectedDirFiles: number;
+  rejectedDirBytes: number;
+  /** 413 answers to batches at or below the split floor (kept in the spool, retried). */
+  tooLargeAtFloor: number;
+  /** Unexpected errors in the send loop (logged, retried). */
+  loopErrors: number;
 }
 
 /**
@@ -57,18 +89,25 @@ export interface InfluxSinkOptions {
  *
  * On failure (see influx-errors.ts): 5xx/network/timeout retry 1 s doubling to
  * 60 s with up to 20 % jitter; 401/403/404 name the config key and retry every
- * `configRetryMs`; 400/422 set the batch aside (`<dataDir>/rejected/`); 413
- * halves the batch. A problem is logged once until it changes; recovery is
- * logged with the outage length.
+ * `configRetryMs`; 400/422 set the batch aside in `rejectedDir` (bounded, see
+ * rejected-store.ts; when it cannot be written the batch stays in the spool
+ * and is retried with back-off); 413 halves the batch down to
+ * {@link SPLIT_FLOOR_LINES} lines / {@link SPLIT_FLOOR_BYTES} bytes, and a 413
+ * at that floor is a server (proxy) problem: back-off, points kept. A problem
+ * is logged once until it changes; recovery is logged with the outage length.
+ * The loop never rejects: an unexpected error is logged and retried. Time and
+ * timers are injected ({@link SinkTimers}) so tests run retries without sleeping.
  */
 export class InfluxSink implements Sink {
-  private readonly o: Required<Omit<InfluxSinkOptions, 'spool' | 'log' | 'token'>>;
+  private readonly o: Required<Omit<InfluxSinkOptions, 'spool' | 'log' | 'token' | 'timers' | 'rejectedDir'>>;
   private readonly spool: Spool;
+  private readonly rejected: RejectedStore;
+  private readonly timers: SinkTimers;
   private readonly log: Logger;
   private readonly transport: Transport;
   private readonly path: string;
   private running = false;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private current: Promise<void> = Promise.resolve();
   private controller: AbortController | undefined;
   /** Set by stop(): no request may outlive it. */
@@ -77,6 +116,7 @@ export class InfluxSink implements Sink {
   private maxLines: number;
   private problem: { key: string; sinceMs: number } | undefined;
   private state: SinkStatus = { reachable: true, backlogPoints: 0 };
+  private readonly counters = { tooLargeAtFloor: 0, loopErrors: 0 };
 
   constructor(options: InfluxSinkOptions) {
     this.o = {
@@ -93,6 +133,8 @@ export class InfluxSink implements Sink {
       random: options.random ?? Math.random,
     };
     this.spool = options.spool;
+    this.timers = options.timers ?? systemTimers;
+    this.rejected = new RejectedStore({ dir: options.rejectedDir, log: options.log, now: () => this.timers.now() });
     this.log = options.log.child({ stage: 'influx', url: options.url, org: options.org, bucket: options.bucket });
     this.transport = new InfluxDB({ url: options.url, token: options.token, timeout: this.o.timeoutMs }).transport;
     const q = new URLSearchParams({ org: options.org, bucket: options.bucket, precision: 'us' });
@@ -115,59 +157,110 @@ export class InfluxSink implements Sink {
     return { ...this.state, backlogPoints: this.spool.stats().pendingLines };
   }
 
+  /** Counters since start (rejected batches, 413s at the floor, loop errors). */
+  stats(): InfluxSinkStats {
+    const r: RejectedStats = this.rejected.stats();
+    return {
+      rejectedLines: r.rejectedLines, rejectedFiles: r.rejectedFiles, rejectedDeletedFiles: r.deletedFiles, setAsideFailures: r.failures,
+      rejectedDirFiles: r.files, rejectedDirBytes: r.bytes, ...this.counters,
+    };
+  }
+
   /** One last flush of what waits (at most `stopTimeoutMs`, then aborted), then closes the spool. */
   async stop(): Promise<void> {
     const wasRunning = this.running;
     this.running = false;
-    clearTimeout(this.timer);
-    const deadline = Date.now() + this.o.stopTimeoutMs;
+    this.timers.clearTimeout(this.timer);
+    const deadline = this.timers.now() + this.o.stopTimeoutMs;
     this.stopDeadline = deadline;
-    const guard = setTimeout(() => this.controller?.abort(), this.o.stopTimeoutMs);
+    const guard = this.timers.setTimeout(() => this.controller?.abort(), this.o.stopTimeoutMs);
     try {
       await this.current;
       if (wasRunning && this.state.reachable) await this.flush(deadline);
+    } catch (err) {
+      this.log.error({ err }, 'final flush failed; unsent points stay in the spool');
     } finally {
-      clearTimeout(guard);
+      this.timers.clearTimeout(guard);
       await this.spool.close();
     }
   }
 
   private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.current = this.flush(Infinity).then((next) => {
+    this.timer = this.timers.setTimeout(() => {
+      this.current = this.round().then((next) => {
         if (this.running) this.schedule(next);
       });
     }, delayMs);
   }
 
+  /** One flush that never rejects: an unexpected error is logged (once until it changes) and retried with back-off. */
+  private async round(): Promise<number> {
+    try {
+      return await this.flush(Infinity);
+    } catch (err) {
+      this.counters.loopErrors += 1;
+      const message = err instanceof Error ? err.message : String(err);
+      try {
+        return this.failed(new InfluxWriteError('INFLUX_SINK_FAILED', `sending the spool failed: ${message}`, { retryable: true, cause: err }));
+      } catch {
+        return this.o.maxRetryMs;
+      }
+    }
+  }
+
   /** Sends batches until the spool is empty or a write fails; resolves with the delay before the next round. */
   private async flush(deadline: number): Promise<number> {
-    while (Date.now() < Math.min(deadline, this.stopDeadline ?? Infinity)) {
+    while (this.timers.now() < Math.min(deadline, this.stopDeadline ?? Infinity)) {
       const batch = await this.spool.read(this.maxLines);
       if (!batch) return this.o.flushIntervalMs;
-      const err = await this.send(batch);
+      const body = batch.lines.join('\n');
+      const err = await this.send(body);
       if (!err) {
         await this.spool.ack(batch);
         this.recovered();
         this.maxLines = this.o.batchSize;
-      } else if (err instanceof InfluxRejectedError) {
-        await this.spool.setAside(batch, err.message);
-      } else if (err instanceof InfluxTooLargeError) {
-        if (batch.lines.length === 1) await this.spool.setAside(batch, err.message);
-        else this.maxLines = Math.max(1, Math.floor(batch.lines.length / 2));
-      } else {
-        return this.failed(err);
+        continue;
       }
+      const problem = await this.handleRefusal(err, batch, body);
+      if (problem) return this.failed(problem);
     }
     return this.o.flushIntervalMs;
   }
 
-  private async send(batch: SpoolBatch): Promise<InfluxWriteError | undefined> {
+  /**
+   * 400/422: set the batch aside and acknowledge it. 413: split it, down to
+   * the floor; at the floor it is a server problem. Resolves with the problem
+   * that stops this round (the batch stays in the spool), if any.
+   */
+  private async handleRefusal(err: InfluxWriteError, batch: SpoolBatch, body: string): Promise<InfluxWriteError | undefined> {
+    if (err instanceof InfluxRejectedError) {
+      try {
+        await this.rejected.put(batch.lines, err.message);
+      } catch (failure) {
+        const f = failure as InfluxWriteError;
+        return new InfluxWriteError(f.code, `${f.message}: the batch ${err.message} stays in the spool and is sent again later`, { retryable: true, cause: failure });
+      }
+      await this.spool.ack(batch);
+      return undefined;
+    }
+    if (err instanceof InfluxTooLargeError) {
+      if (batch.lines.length <= SPLIT_FLOOR_LINES || Buffer.byteLength(body) <= SPLIT_FLOOR_BYTES) {
+        this.counters.tooLargeAtFloor += 1;
+        return tooLargeAtFloor(err, this.o, { lines: SPLIT_FLOOR_LINES, bytes: SPLIT_FLOOR_BYTES });
+      }
+      this.maxLines = Math.max(SPLIT_FLOOR_LINES, Math.floor(batch.lines.length / 2));
+      return undefined;
+    }
+    return err;
+  }
+
+  private async send(body: string): Promise<InfluxWriteError | undefined> {
     const controller = new AbortController();
     this.controller = controller;
-    const guard = this.stopDeadline === undefined ? undefined : setTimeout(() => controller.abort(), Math.max(0, this.stopDeadline - Date.now()));
+    const stopAt = this.stopDeadline;
+    const guard = stopAt === undefined ? undefined : this.timers.setTimeout(() => controller.abort(), Math.max(0, stopAt - this.timers.now()));
     try {
-      await this.transport.request(this.path, batch.lines.join('\n'), {
+      await this.transport.request(this.path, body, {
         method: 'POST',
         headers: { 'content-type': 'text/plain; charset=utf-8' },
         gzipThreshold: 1000,
@@ -177,7 +270,7 @@ export class InfluxSink implements Sink {
     } catch (err) {
       return classifyWriteError(err, this.o);
     } finally {
-      clearTimeout(guard);
+      this.timers.clearTimeout(guard);
       this.controller = undefined;
     }
   }
@@ -189,7 +282,7 @@ export class InfluxSink implements Sink {
       const fields = { code: err.code, status: err.status, backlogPoints: this.spool.stats().pendingLines };
       if (err.retryable) this.log.warn(fields, `${err.message}; retrying with back-off`);
       else this.log.error(fields, err.message);
-      this.problem = { key, sinceMs: this.problem?.sinceMs ?? Date.now() };
+      this.problem = { key, sinceMs: this.problem?.sinceMs ?? this.timers.now() };
     }
     if (!err.retryable) return this.o.configRetryMs;
     const base = Math.max(this.retryMs, err.retryAfterMs ?? 0);
@@ -199,7 +292,7 @@ export class InfluxSink implements Sink {
 
   private recovered(): void {
     if (this.problem) {
-      this.log.info({ downMs: Date.now() - this.problem.sinceMs, backlogPoints: this.spool.stats().pendingLines }, 'InfluxDB writes work again');
+      this.log.info({ downMs: this.timers.now() - this.problem.sinceMs, backlogPoints: this.spool.stats().pendingLines }, 'InfluxDB writes work again');
     }
     this.problem = undefined;
     this.retryMs = this.o.minRetryMs;

@@ -1,11 +1,13 @@
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
  * Writes lines the server refused to `<dir>/<ISO time>.lp`, under a comment
  * header with the server's reason, fsynced. The file is valid line protocol
  * (`#` lines are comments), so after fixing the cause it can be sent with
- * `influx write --bucket B --precision us --file <file>`.
+ * `influx write --bucket B --precision us --file <file>`. A file that cannot
+ * be written whole (disk full, I/O error) is removed before the error is
+ * thrown, so `dir` never holds a torn batch.
  */
 export async function writeRejected(
   dir: string,
@@ -32,8 +34,13 @@ export async function writeRejected(
     try {
       await file.writeFile(text);
       await file.sync();
+    } catch (err) {
+      await file.close().catch(() => undefined);
+      file = undefined;
+      await unlink(path).catch(() => undefined);
+      throw err;
     } finally {
-      await file.close();
+      await file?.close();
     }
     return { path, bytes: Buffer.byteLength(text) };
   }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toLineProtocol } from '../../src/points/point.ts';
 import { startInfluxGate } from '../helpers/influx-gate.ts';
@@ -150,14 +150,15 @@ test('400: the batch is set aside with the server reason, the rest flows', async
 test('413: the batch is split until the server takes it', async (t) => {
   const vm = await startVictoria();
   const gate = await startInfluxGate({ target: vm.url, token: 'secret-token', org: 'home', bucket: 'sensors' });
-  gate.maxBodyBytes(3000);
+  gate.maxBodyBytes(100_000); // ~1,000 lines; splitting stops at 100 lines / 64 KiB, far below
   const tmp = await makeTempDir('influx');
   const sink = await makeInfluxSink(tmp.path, recordingLog().log, { url: gate.url });
   try {
-    sink.write(envPoints(200, T0));
+    sink.write(envPoints(3000, T0));
     sink.start();
-    await waitFor(async () => (await vm.count('environment_temperature')) === 200, 10000, 'all 200');
+    await waitFor(async () => (await vm.count('environment_temperature')) === 3000, 10000, 'all 3000');
     t.true(gate.statuses.includes(413));
+    t.false(existsSync(join(tmp.path, 'rejected')), 'nothing set aside');
     t.true(noDuplicates(await vm.export()));
   } finally {
     await sink.stop();

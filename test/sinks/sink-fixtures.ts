@@ -22,7 +22,7 @@ export const mixedPoints = (timeUs: number): Point[] => [
   { measurement: 'power', tags: { ...tags, channel: '1' }, fields: { power: float(12.5), relay: bool(true) }, timeUs },
 ];
 
-/** Opens a spool in `dataDir/spool` and builds an InfluxSink with test-sized intervals. */
+/** Opens a spool in `dataDir/spool` and builds an InfluxSink with test-sized intervals (rejected batches in `dataDir/rejected`). */
 export async function makeInfluxSink(
   dataDir: string,
   log: Logger,
@@ -35,6 +35,7 @@ export async function makeInfluxSink(
     bucket: 'sensors',
     token: 'secret-token',
     spool,
+    rejectedDir: join(dataDir, 'rejected'),
     log,
     flushIntervalMs: 50,
     minRetryMs: 100,
