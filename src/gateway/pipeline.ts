@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 import type { NodeRegistry } from '../nodes/registry.ts';
 import { heartbeatToPoint, messageToPoints } from '../readings/to-points.ts';
 import type { Point } from '../points/point.ts';
-import { ConsoleText } from './console-text.ts';
+import { RateLimitedLog, type RateLimitOptions } from './rate-limited-log.ts';
 
 /** Counters of the pipeline since start; the demo summary and `doctor` read them. */
 export interface PipelineCounters {
@@ -44,12 +44,16 @@ export interface PipelineDeps {
   log: Logger;
   /** Called on each broker BOOT (the gateway answers with a TIME line). */
   onBrokerBoot?: () => void;
+  /** Limits of the repeated log lines (console text, bad frames, bad messages), each kind on its own; defaults 20 lines a minute. */
+  rateLimit?: RateLimitOptions;
 }
 
 /**
  * The path of one serial line through the gateway: line -> frame -> broker
  * event -> radio message -> node registry -> points. Everything that is not
  * a valid frame or message is counted and dropped; nothing here throws.
+ * Anything in radio range can send such input, so its log lines are rate
+ * limited per kind, with a count of the rest (src/gateway/rate-limited-log.ts).
  */
 export class Pipeline {
   readonly counters: PipelineCounters = {
@@ -57,12 +61,23 @@ export class Pipeline {
   };
   private readonly deps: PipelineDeps;
   private readonly log: Logger;
-  private readonly console: ConsoleText;
+  /** Broker console text, for the person debugging the broker. */
+  private readonly consoleLog: RateLimitedLog;
+  private readonly badFrameLog: RateLimitedLog;
+  private readonly badMessageLog: RateLimitedLog;
 
   constructor(deps: PipelineDeps) {
     this.deps = deps;
     this.log = deps.log.child({ stage: 'decode' });
-    this.console = new ConsoleText(deps.log.child({ stage: 'broker-console' }), deps.now);
+    this.consoleLog = new RateLimitedLog(deps.log.child({ stage: 'broker-console' }), { level: 'info', what: 'broker console lines' }, deps.rateLimit);
+    this.badFrameLog = new RateLimitedLog(this.log, { level: 'warn', what: 'bad broker frames' }, deps.rateLimit);
+    this.badMessageLog = new RateLimitedLog(this.log, { level: 'warn', what: 'bad radio messages' }, deps.rateLimit);
+  }
+
+  /** Writes the summaries of log lines left out by the rate limits now (at stop), here and in the registry. */
+  flushLogs(): void {
+    for (const limited of [this.consoleLog, this.badFrameLog, this.badMessageLog]) limited.flush();
+    this.deps.registry.flushLogs();
   }
 
   /** Handles one line from the broker (without its newline). */
@@ -99,10 +114,10 @@ export class Pipeline {
     if (!(error instanceof ProtocolError)) throw error;
     if (error.code === 'NOT_A_FRAME' || error.code === 'BAD_CRC' || error.code === 'TOO_LONG') {
       this.counters.consoleLines += 1;
-      this.console.add(line, error);
+      this.consoleLog.add(error.code, { text: line.slice(0, 200) }, 'broker console');
     } else {
       this.counters.badFrames += 1;
-      this.log.warn({ code: error.code, line: line.slice(0, 200) }, `bad broker frame: ${error.message}`);
+      this.badFrameLog.add(error.code, { line: line.slice(0, 200) }, `bad broker frame: ${error.message}`);
     }
   }
 
@@ -113,7 +128,7 @@ export class Pipeline {
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.counters.badMessages += 1;
-      this.log.warn({ node: mac, code: error.code }, `bad radio message: ${error.message}`);
+      this.badMessageLog.add(error.code, { node: mac }, `bad radio message: ${error.message}`);
       this.log.debug({ node: mac, hex: payload.toString('hex') }, 'bad radio message bytes');
       return;
     }

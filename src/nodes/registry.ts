@@ -3,11 +3,17 @@ import { formatMac, normalizeMac } from '../protocol/mac.ts';
 import { interpret, type Message } from '../protocol/index.ts';
 import type { NodeState } from './node-state.ts';
 import { SeqWindow } from './seq-window.ts';
+import { RateLimitedLog, type RateLimitOptions } from '../gateway/rate-limited-log.ts';
 
 /** Room of a MAC the config does not name. */
 export const UNKNOWN_ROOM = 'unknown';
-/** Most nodes kept in memory; past it the longest-silent unknown node is forgotten. */
-export const DEFAULT_MAX_NODES = 1000;
+/**
+ * Most nodes the config does not name kept in memory (default 1000); past it
+ * the longest-silent one is forgotten, so anything in radio range spoofing
+ * MACs costs a bounded amount of memory. Nodes the config names are always
+ * kept. What one kept node costs is measured by bench/flood.ts.
+ */
+export const DEFAULT_MAX_UNKNOWN_NODES = 1000;
 
 /** Result of {@link NodeRegistry.accept}. */
 export type Acceptance =
@@ -27,7 +33,8 @@ export interface RegistryCounters {
   /** Messages accepted. */ messages: number;
   /** Duplicates of (MAC, boot, seq) dropped. */ duplicates: number;
   /** Messages lost, from seq gaps. */ lost: number;
-  /** Distinct MACs heard that the config does not name. */ unknownNodes: number;
+  /** Nodes the config does not name taken in (one forgotten and heard again counts again). */ unknownNodes: number;
+  /** Unknown nodes forgotten to stay within `maxUnknownNodes`. */ forgottenNodes: number;
 }
 
 /** Options of {@link NodeRegistry}. */
@@ -35,38 +42,57 @@ export interface NodeRegistryOptions {
   /** MAC (12 lower-case hex digits) -> room. */
   rooms: ReadonlyMap<string, string>;
   log: Logger;
-  /** Most nodes kept; default {@link DEFAULT_MAX_NODES}. */
-  maxNodes?: number;
+  /** Most unknown nodes kept (at least 1); default {@link DEFAULT_MAX_UNKNOWN_NODES}. */
+  maxUnknownNodes?: number;
+  /** Limits of the "unknown node" and "forgotten" log lines; defaults 20 a minute and 1 a minute. */
+  rateLimit?: RateLimitOptions;
 }
+
+interface Entry { state: NodeState; seqs: SeqWindow }
 
 /**
  * Knows every node heard since start: drops duplicates, counts lost
- * messages, keeps each node's latest state, names rooms.
+ * messages, keeps each node's latest state, names rooms. Nodes the config
+ * does not name are bounded (`maxUnknownNodes`, longest-silent forgotten
+ * first) and warned about once each while kept, at most 20 a minute.
  */
 export class NodeRegistry {
   private rooms: ReadonlyMap<string, string>;
   private readonly log: Logger;
-  private readonly maxNodes: number;
-  private readonly nodes = new Map<string, { state: NodeState; seqs: SeqWindow }>();
-  private readonly warnedUnknown = new Set<string>();
-  private readonly totals: RegistryCounters = { messages: 0, duplicates: 0, lost: 0, unknownNodes: 0 };
+  private readonly maxUnknown: number;
+  /** Every kept node, in order of first contact. */
+  private readonly nodes = new Map<string, Entry>();
+  /** The kept nodes the config does not name, longest-silent first (re-inserted on every message). */
+  private readonly unknown = new Map<string, Entry>();
+  private readonly unknownLog: RateLimitedLog;
+  private readonly forgetLog: RateLimitedLog;
+  private readonly totals: RegistryCounters = { messages: 0, duplicates: 0, lost: 0, unknownNodes: 0, forgottenNodes: 0 };
 
   constructor(options: NodeRegistryOptions) {
     this.rooms = options.rooms;
     this.log = options.log;
-    this.maxNodes = options.maxNodes ?? DEFAULT_MAX_NODES;
+    this.maxUnknown = Math.max(1, options.maxUnknownNodes ?? DEFAULT_MAX_UNKNOWN_NODES);
+    this.unknownLog = new RateLimitedLog(options.log, { level: 'warn', what: 'unknown nodes' }, options.rateLimit);
+    this.forgetLog = new RateLimitedLog(options.log, { level: 'warn', what: 'lines about forgotten unknown nodes' }, { ...options.rateLimit, perWindow: 1 });
   }
 
-  /** Replaces the room map (config reload); known nodes take their new rooms at once. */
+  /** Replaces the room map (config reload); kept nodes take their new rooms at once. */
   setRooms(rooms: ReadonlyMap<string, string>): void {
     this.rooms = rooms;
     for (const [mac, { state }] of this.nodes) state.room = this.roomOf(mac);
-    for (const mac of rooms.keys()) this.warnedUnknown.delete(mac);
+    const unknown = [...this.nodes.values()].filter((n) => n.state.room === UNKNOWN_ROOM).sort((a, b) => a.state.lastSeenMs - b.state.lastSeenMs);
+    this.unknown.clear();
+    for (const node of unknown) this.unknown.set(node.state.mac, node);
+    while (this.unknown.size > this.maxUnknown) this.forgetLongestSilent();
   }
 
   /** Takes one radio message heard from `mac` at `nowMs` (wall clock, ms); `rssi` in dBm when known. */
   accept(mac: string, rssi: number | undefined, message: Message, nowMs: number): Acceptance {
     const node = this.nodeFor(normalizeMac(mac), nowMs);
+    if (node.state.room === UNKNOWN_ROOM) {
+      this.unknown.delete(node.state.mac);
+      this.unknown.set(node.state.mac, node);
+    }
     const verdict = node.seqs.accept(message.boot, message.seq);
     if (verdict.kind === 'duplicate') {
       node.state.counters.duplicates += 1;
@@ -105,38 +131,46 @@ export class NodeRegistry {
     return { ...this.totals };
   }
 
+  /** Unknown nodes kept now (at most `maxUnknownNodes`). */
+  get unknownKept(): number {
+    return this.unknown.size;
+  }
+
+  /** Writes the summaries of warnings left out by the rate limits now (at stop). */
+  flushLogs(): void {
+    this.unknownLog.flush();
+    this.forgetLog.flush();
+  }
+
   private roomOf(mac: string): string {
     return this.rooms.get(mac) ?? UNKNOWN_ROOM;
   }
 
-  private nodeFor(mac: string, nowMs: number): { state: NodeState; seqs: SeqWindow } {
-    const known = this.nodes.get(mac);
-    if (known) return known;
-    if (this.nodes.size >= this.maxNodes) this.forgetOneUnknown();
+  private nodeFor(mac: string, nowMs: number): Entry {
+    const kept = this.nodes.get(mac);
+    if (kept) return kept;
     const room = this.roomOf(mac);
-    if (room === UNKNOWN_ROOM) this.noteUnknown(mac);
     const node = {
       state: { mac, room, firstSeenMs: nowMs, lastSeenMs: nowMs, latest: {}, counters: { messages: 0, duplicates: 0, lost: 0 } },
       seqs: new SeqWindow(),
     };
+    if (room === UNKNOWN_ROOM) {
+      while (this.unknown.size >= this.maxUnknown) this.forgetLongestSilent();
+      this.totals.unknownNodes += 1;
+      const yaml = `  "${formatMac(mac)}": <room name>`;
+      this.unknownLog.add('UNKNOWN_NODE', { node: formatMac(mac), yaml }, `unknown node ${formatMac(mac)}: stored with room "unknown"; to name its room add this line under nodes: in the config:\n${yaml}`);
+    }
     this.nodes.set(mac, node);
     return node;
   }
 
-  private noteUnknown(mac: string): void {
-    if (this.warnedUnknown.has(mac)) return;
-    this.warnedUnknown.add(mac);
-    this.totals.unknownNodes += 1;
-    const yaml = `  "${formatMac(mac)}": <room name>`;
-    this.log.warn({ node: formatMac(mac), yaml }, `unknown node ${formatMac(mac)}: stored with room "unknown"; to name its room add this line under nodes: in the config:\n${yaml}`);
-  }
-
-  private forgetOneUnknown(): void {
-    let oldest: NodeState | undefined;
-    for (const { state } of this.nodes.values()) {
-      if (state.room === UNKNOWN_ROOM && (!oldest || state.lastSeenMs < oldest.lastSeenMs)) oldest = state;
-    }
-    if (oldest) this.nodes.delete(oldest.mac);
+  private forgetLongestSilent(): void {
+    const mac = this.unknown.keys().next().value!;
+    this.unknown.delete(mac);
+    this.nodes.delete(mac);
+    this.totals.forgottenNodes += 1;
+    this.forgetLog.add('NODE_FORGOTTEN', { node: formatMac(mac), maxUnknownNodes: this.maxUnknown },
+      `more than ${this.maxUnknown} unknown nodes heard (spoofed MACs?): forgot the longest-silent one, ${formatMac(mac)}; nodes named in the config are always kept`);
   }
 }
 

@@ -44,7 +44,7 @@ test('registry: duplicates are dropped and gaps counted, per node and in total',
   t.deepEqual(registry.accept(KITCHEN, -50, msg(1, 1), 2), { duplicate: true });
   t.like(registry.accept(KITCHEN, -50, msg(1, 5), 3), { duplicate: false, lost: 3 });
   t.like(registry.get(KITCHEN)!.counters, { messages: 2, duplicates: 1, lost: 3 });
-  t.deepEqual(registry.counters, { messages: 2, duplicates: 1, lost: 3, unknownNodes: 0 });
+  t.deepEqual(registry.counters, { messages: 2, duplicates: 1, lost: 3, unknownNodes: 0, forgottenNodes: 0 });
 });
 
 test('registry: a late message is accepted, un-counts its loss and does not roll the state back', (t) => {
@@ -82,11 +82,60 @@ test('registry: states() lists nodes in order of first contact', (t) => {
   t.deepEqual(registry.states().map((s) => s.mac), [STRANGER, KITCHEN]);
 });
 
-test('registry: past maxNodes the longest-silent unknown node is forgotten', (t) => {
-  const registry = new NodeRegistry({ rooms, log: silentLogger, maxNodes: 3 });
+test('registry: past maxUnknownNodes the longest-silent unknown node is forgotten', (t) => {
+  const registry = new NodeRegistry({ rooms, log: silentLogger, maxUnknownNodes: 2 });
   registry.accept(KITCHEN, -70, msg(1, 1), 1);
   registry.accept('a2b2c2d2e2a1', -70, msg(1, 1), 2);
   registry.accept('a2b2c2d2e2a2', -70, msg(1, 1), 3);
   registry.accept('a2b2c2d2e2a3', -70, msg(1, 1), 4);
   t.deepEqual(registry.states().map((s) => s.mac), [KITCHEN, 'a2b2c2d2e2a2', 'a2b2c2d2e2a3']);
+});
+
+test('registry: 200,000 spoofed MACs from radio range: unknown nodes bounded, forgotten ones counted, configured nodes kept, warnings rate-limited', (t) => {
+  const { log, lines } = capturingLogger();
+  let now = 0;
+  const registry = new NodeRegistry({ rooms, log, maxUnknownNodes: 500, rateLimit: { now: () => now, setTimer: () => ({ cancel() {} }) } });
+  registry.accept(KITCHEN, -50, msg(1, 0), 0);
+  for (let i = 0; i < 200_000; i++) {
+    now = i;
+    registry.accept((0xfe0000000000 + i).toString(16), -80, msg(1, 0), i);
+    if (i % 1000 === 0) registry.accept(KITCHEN, -50, msg(1, 1 + i / 1000), i);
+  }
+  t.is(registry.states().length, 501, 'the configured node and the 500 most recently heard unknown ones');
+  t.is(registry.unknownKept, 500);
+  t.like(registry.get(KITCHEN), { room: 'Kitchen', counters: { messages: 201, lost: 0 } });
+  t.truthy(registry.get((0xfe0000000000 + 199_999).toString(16)), 'the newest unknown node is kept');
+  t.is(registry.get((0xfe0000000000 + 199_499).toString(16)), undefined, 'the longest-silent ones are forgotten');
+  t.like(registry.counters, { unknownNodes: 200_000, forgottenNodes: 199_500, messages: 200_201 });
+  // 200 s of flood: 4 windows of a minute (and the open one), at most 20 unknown-node lines and 1 forgotten line each.
+  t.true(lines.length <= 4 * (20 + 1 + 2) + 21, `${lines.length} warnings`);
+  registry.flushLogs();
+  const summaries = lines.filter((l) => l.suppressed !== undefined);
+  const logged = lines.filter((l) => l.code === 'UNKNOWN_NODE').length;
+  const suppressed = summaries.filter((l) => String(l.msg).includes('more unknown nodes not logged')).reduce((n, l) => n + Number(l.suppressed), 0);
+  t.is(logged + suppressed, 200_000, 'every unknown node either logged or counted in a summary');
+  t.truthy(lines.find((l) => l.code === 'NODE_FORGOTTEN' && String(l.msg).includes('more than 500 unknown nodes')), 'forgetting is visible in the log');
+});
+
+test('registry: an unknown node that keeps talking is not forgotten by a flood of one-off MACs', (t) => {
+  const registry = new NodeRegistry({ rooms, log: silentLogger, maxUnknownNodes: 10 });
+  for (let i = 0; i < 1000; i++) {
+    registry.accept((0xfe0000000000 + i).toString(16), -80, msg(1, 0), i);
+    if (i % 5 === 0) registry.accept(STRANGER, -60, msg(1, i / 5), i);
+  }
+  t.like(registry.get(STRANGER), { counters: { messages: 200, lost: 0, duplicates: 0 } });
+  t.is(registry.unknownKept, 10);
+});
+
+test('registry: a reload that names an unknown node keeps it past the unknown bound; one that drops a name makes it unknown and bounded', (t) => {
+  const registry = new NodeRegistry({ rooms, log: silentLogger, maxUnknownNodes: 2 });
+  registry.accept(STRANGER, -70, msg(1, 1), 1);
+  registry.setRooms(new Map([[KITCHEN, 'Kitchen'], [STRANGER, 'Garage']]));
+  for (let i = 0; i < 5; i++) registry.accept(`a2b2c2d2e2a${i}`, -70, msg(1, 1), 2 + i);
+  t.is(registry.get(STRANGER)!.room, 'Garage');
+  registry.accept(KITCHEN, -70, msg(1, 1), 10);
+  registry.setRooms(new Map());
+  t.is(registry.unknownKept, 2, 'still at most 2 unknown nodes');
+  t.deepEqual(registry.states().map((s) => s.mac), ['a2b2c2d2e2a4', KITCHEN], 'the two heard last');
+  t.like(registry.counters, { forgottenNodes: 3 + 2 });
 });
