@@ -5,9 +5,11 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { normalizeMac } from '../protocol/mac.ts';
 import { ConfigError } from './config-error.ts';
+import { checkDataDirWritable } from './data-dir-check.ts';
 import * as D from './defaults.ts';
 import { keyPath } from './key-path.ts';
 import { fileSchema, type ConfigFile } from './schema.ts';
+import { inlineTokenWarning, modeOf, tokenFileWarning, type FileMode } from './secret-permissions.ts';
 import type { Config, DisplayConfig, InfluxConfig } from './types.ts';
 
 /**
@@ -16,26 +18,53 @@ import type { Config, DisplayConfig, InfluxConfig } from './types.ts';
  * `env` supplies `INFLUX_TOKEN`; default `process.env`.
  */
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  return (await loadConfigWithWarnings(file, env)).config;
+}
+
+/** A valid config and what is unsafe but not wrong in it (secrets others may read), one line each naming the file and the key. */
+export interface LoadedConfig {
+  readonly config: Config;
+  readonly warnings: readonly string[];
+}
+
+/** Like {@link loadConfig}, with the warnings: a token file or a config with an inline token that others may read. */
+export async function loadConfigWithWarnings(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new ConfigError([`${file}: cannot read the config file: ${errnoText(error)}`]);
   }
-  return parseConfig(text, file, env);
+  return parseConfigWithWarnings(text, file, env, await modeOf(file));
 }
 
 /** Like {@link loadConfig} for text already read; `file` names it in messages and token files are read. */
 export async function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  return (await parseConfigWithWarnings(text, file, env)).config;
+}
+
+/**
+ * Like {@link parseConfig}, with the warnings: a token file others may read,
+ * and, when `fileMode` (the config file's `stat`) is given, an inline token in
+ * a config others may read.
+ */
+export async function parseConfigWithWarnings(
+  text: string, file: string, env: NodeJS.ProcessEnv = process.env, fileMode?: FileMode,
+): Promise<LoadedConfig> {
   const raw = parseYaml(text, file);
+  const warnings: string[] = [];
   const problems: string[] = [];
   const result = fileSchema.safeParse(raw ?? {});
   if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describeIssue(file, issue)));
   const checks = crossChecks(isObject(raw) ? raw : {});
   problems.push(...checks.map((p) => `${file}: ${p}`));
-  const token = await resolveToken(isObject(raw) ? raw : {}, env, file, problems);
+  const token = await resolveToken(isObject(raw) ? raw : {}, env, file, problems, warnings);
+  const dataDir = isObject(raw) && raw.dataDir !== undefined ? raw.dataDir : D.DEFAULT_DATA_DIR;
+  const dataDirProblem = typeof dataDir === 'string' && dataDir !== '' ? await checkDataDirWritable(resolve(dataDir)) : undefined;
+  if (dataDirProblem) problems.push(`${file}: dataDir: ${dataDirProblem}`);
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
-  return complete(result.data, token);
+  const inline = fileMode && isObject(raw) && isObject(raw.influx) && raw.influx.token !== undefined ? inlineTokenWarning(file, fileMode) : undefined;
+  return { config: complete(result.data, token), warnings: inline ? [...warnings, inline] : warnings };
 }
 
 /** MAC -> room, from the config's `nodes`. */
@@ -52,7 +81,13 @@ function parseYaml(text: string, file: string): unknown {
       return `${file}:${line}:${col}: YAML syntax: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
     }));
   }
-  return doc.toJS();
+  try {
+    return doc.toJS();
+  } catch (error) {
+    // yaml refuses alias bombs ("billion laughs") with a ReferenceError once aliases expand past maxAliasCount.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ConfigError([`${file}: YAML: ${/alias/i.test(message) ? 'too many aliases (*name) expand to too much data; refused as a resource exhaustion attack' : message}`]);
+  }
 }
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): string[] {
@@ -96,7 +131,9 @@ function crossChecks(raw: Record<string, unknown>): string[] {
   return problems;
 }
 
-async function resolveToken(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, file: string, problems: string[]): Promise<string | undefined> {
+async function resolveToken(
+  raw: Record<string, unknown>, env: NodeJS.ProcessEnv, file: string, problems: string[], warnings: string[],
+): Promise<string | undefined> {
   if (!isObject(raw.influx)) return undefined;
   const { token, tokenFile } = raw.influx;
   const fromEnv = env[D.TOKEN_ENV];
@@ -112,6 +149,9 @@ async function resolveToken(raw: Record<string, unknown>, env: NodeJS.ProcessEnv
   try {
     const secret = (await readFile(resolve(tokenFile), 'utf8')).trim();
     if (secret === '') problems.push(`${file}: influx.tokenFile: ${tokenFile} is empty`);
+    const mode = await modeOf(resolve(tokenFile));
+    const warning = mode && tokenFileWarning(file, tokenFile, mode);
+    if (warning) warnings.push(warning);
     return secret;
   } catch (error) {
     problems.push(`${file}: influx.tokenFile: cannot read ${tokenFile}: ${errnoText(error)}`);

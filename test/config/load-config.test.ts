@@ -1,5 +1,5 @@
 import test from 'ava';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, DEFAULT_SPOOL_MAX_BYTES, loadConfig, parseConfig, roomsFrom } from '../../src/config/index.ts';
@@ -116,8 +116,21 @@ test('config: loadConfig names a missing file and its errno', async (t) => {
   t.regex(error!.problems[0], /^\/nonexistent\/gateway\.yaml: cannot read the config file: ENOENT/);
 });
 
+test('config: a YAML alias bomb is a config error naming the file, not a crash', async (t) => {
+  const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`);
+  const error = await t.throwsAsync(parseConfig(`${SERIAL}${levels.join('\n')}\n`, FILE, {}), { instanceOf: ConfigError });
+  t.deepEqual(error!.problems, [`${FILE}: YAML: too many aliases (*name) expand to too much data; refused as a resource exhaustion attack`]);
+});
+
 test('config: the example config loads (token from INFLUX_TOKEN)', async (t) => {
-  const config = await loadConfig(new URL('../../config/gateway.example.yaml', import.meta.url).pathname, { INFLUX_TOKEN: 'x' });
+  // Its dataDir (/var/lib/espnow-gateway) is writable by root only: checked from a copy aimed at a temp dir.
+  const dir = await mkdtemp(join(tmpdir(), 'gw-config-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const example = await readFile(new URL('../../config/gateway.example.yaml', import.meta.url), 'utf8');
+  t.regex(example, /^dataDir: \/var\/lib\/espnow-gateway$/m);
+  await writeFile(join(dir, 'gateway.yaml'), example.replace(/^dataDir: .*$/m, `dataDir: ${dir}/data`));
+  const config = await loadConfig(join(dir, 'gateway.yaml'), { INFLUX_TOKEN: 'x' });
   t.like(config, { gateway: 'cupboard-pi', display: { panel: '2in13b_v4', quietHours: { from: '23:00', to: '06:00' } } });
   t.is(roomsFrom(config).get('a2b2c2d2e2f2'), 'Kitchen');
 });
