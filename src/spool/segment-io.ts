@@ -1,4 +1,5 @@
-import { fstatSync, ftruncateSync, readSync, statSync, writeSync } from 'node:fs';
+import { existsSync, fstatSync, ftruncateSync, mkdirSync, readSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { open } from 'node:fs/promises';
 import { scanSegment } from './segment-scan.ts';
 
@@ -89,4 +90,16 @@ export async function readAt(path: string, buf: Buffer, offset: number): Promise
   } finally {
     await file.close();
   }
+}
+
+/**
+ * `mkdir -p dir`, failing with the real reason: Node's recursive mkdir says
+ * ENOENT where the kernel said EROFS or EACCES (a read-only file system
+ * mounted over dataDir), so the first missing level is made on its own.
+ */
+export function makeDir(dir: string): void {
+  let missing = dir;
+  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+  if (!existsSync(missing)) mkdirSync(missing);
+  mkdirSync(dir, { recursive: true });
 }

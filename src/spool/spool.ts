@@ -9,7 +9,7 @@ import { DiskHealth, isSystemError, type SpoolDiskOp } from './disk-health.ts';
 import { FreeSpaceBound, type FreeSpace } from './free-space-bound.ts';
 import { MAX_RECORD_BYTES, RECORD_HEADER_BYTES, RecordStage, scanRecords } from './record-codec.ts';
 import { recoverSegments, resolveCursor, segmentName, type SpoolSegment as Segment } from './segment-recovery.ts';
-import { cutTo, readAt, salvage, stillLinked, writeAt } from './segment-io.ts';
+import { cutTo, makeDir, readAt, salvage, stillLinked, writeAt } from './segment-io.ts';
 import { scanSegment } from './segment-scan.ts';
 import { writeRejected } from './write-rejected.ts';
 
@@ -372,7 +372,7 @@ export class Spool {
     const seq = Math.max(this.cursor.segment, this.lastSeq + 1);
     const path = join(this.opts.dir, segmentName(seq));
     try {
-      this.activeFd = openSync(path, 'wx');
+      this.activeFd = openSync(path, 'wx+'); // readable too: its records can be saved if the file is deleted
     } catch (err) {
       if (!isSystemError(err)) throw err;
       return this.failed('segment creation', err);
@@ -472,7 +472,7 @@ export class Spool {
     }
     if (!this.dirMissing) this.abandonFiles();
     try {
-      mkdirSync(this.opts.dir, { recursive: true });
+      makeDir(this.opts.dir);
     } catch (err) {
       if (!isSystemError(err)) throw err;
       this.dirMissing = true;
@@ -482,19 +482,24 @@ export class Spool {
     this.dirMissing = false;
     this.persisted = { segment: -1, offset: -1 }; // the ack file went with the directory
     this.dirDirty = true;
-    this.ensureActive();
+    if (this.ensureActive()) this.flush();
   }
 
   private abandonFiles(): void {
     const active = this.activeFd >= 0 ? this.segments.at(-1) : undefined;
     let saved: { records: Buffer; lines: number } = { records: Buffer.alloc(0), lines: 0 };
-    if (active) saved = salvage(this.activeFd, active.seq === this.cursor.segment ? this.cursor.offset : 0, active.bytes);
+    let unsaved = 0;
+    if (active) {
+      const atCursor = active.seq === this.cursor.segment;
+      saved = salvage(this.activeFd, atCursor ? this.cursor.offset : 0, active.bytes);
+      unsaved = Math.max(0, active.lines - (atCursor ? this.cursor.index : 0) - saved.lines);
+    }
     for (const fd of [...this.retired, this.activeFd]) if (fd >= 0) closeQuietly(fd);
     this.retired = [];
     this.activeFd = -1;
     const kept = this.segments.filter((s) => s !== active && existsSync(s.path));
     const lost = this.segments.filter((s) => s !== active && !kept.includes(s) && s.seq >= this.cursor.segment)
-      .reduce((n, s) => n + s.lines - (s.seq === this.cursor.segment ? this.cursor.index : 0), 0);
+      .reduce((n, s) => n + s.lines - (s.seq === this.cursor.segment ? this.cursor.index : 0), unsaved);
     this.segments = kept;
     if (!kept.some((s) => s.seq === this.cursor.segment)) {
       this.cursor = { segment: kept.find((s) => s.seq > this.cursor.segment)?.seq ?? this.lastSeq + 1, offset: 0, index: 0 };
