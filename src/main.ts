@@ -8,7 +8,7 @@
  * Constructors only assign; start() and stop() do the I/O.
  */
 import { join } from 'node:path';
-import { ClockGuard, systemClock, type WallClock } from './clock/index.ts';
+import { ClockGuard, HeldJournal, heldPointsCodec, systemClock, type WallClock } from './clock/index.ts';
 import { roomsFrom, type Config } from './config/index.ts';
 import { Display } from './display/display.ts';
 import type { Logger } from './log.ts';
@@ -77,6 +77,9 @@ export class Gateway {
       clock,
       requireSync: config.clock.requireSync,
       log,
+      // Readings taken before the clock syncs wait on disk, fsynced like the spool (see src/clock/held-journal.ts).
+      journal: { store: new HeldJournal({ dir: join(config.dataDir, 'held'), fsyncIntervalMs: config.spool.fsyncIntervalMs, log }), ...heldPointsCodec },
+      releaseGraceMs: 2 * config.spool.fsyncIntervalMs + 1000,
       release: (pending, wallMs) => {
         const points = pending(stamper.next(wallMs));
         this.pipeline.counters.points += points.length;
@@ -128,7 +131,8 @@ export class Gateway {
     this.guard.stop();
     await this.display.stop();
     await this.sink.stop();
-    this.log.info(this.pipeline.counters, 'gateway stopped');
+    this.guard.afterSinkClosed();
+    this.log.info({ ...this.pipeline.counters, heldReadings: this.guard.status.held }, 'gateway stopped');
   }
 
   /** SIGHUP: takes the node names of a new, already validated config. Other keys need a restart. */

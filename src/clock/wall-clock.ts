@@ -1,86 +1,59 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { syncProbeOptionsFromEnv, systemSyncProbe, type SyncProbeOptions, type SyncState } from './sync-probe.ts';
 
 /**
- * The three clock readings the gateway needs, injected everywhere so tests
- * run schedules and clock jumps without sleeping.
+ * The clock readings the gateway needs, injected everywhere so tests run
+ * schedules and clock jumps without sleeping.
  */
 export interface WallClock {
   /** Wall-clock time, ms since the Unix epoch (UTC); may be wrong before NTP sync. */
   now(): number;
-  /** Monotonic time in ms from an arbitrary origin; never jumps, never goes back. */
+  /**
+   * Monotonic time in ms; never jumps, never goes back. The system clock's is
+   * CLOCK_MONOTONIC (ms since boot, shared by every process of this boot), so
+   * readings held by one process can be rebased by the next.
+   */
   monotonic(): number;
   /** True once the system clock has been synchronised (NTP) since boot. */
   isSynced(): boolean;
+  /** Synced, waiting for a source, or no source at all; default from {@link isSynced} (`waiting` when not synced). */
+  syncState?(): SyncState;
+  /** What the gateway waits for while not synced, for logs; e.g. timesyncd's flag file. */
+  readonly syncSource?: string;
 }
 
-/** Options of {@link systemSyncProbe}. */
-export interface SyncProbeOptions {
-  /**
-   * File systemd-timesyncd touches on its first successful sync after boot
-   * (systemd >= 239, man systemd-timesyncd.service). Default
-   * `/run/systemd/timesync/synchronized`.
-   */
-  flagFile?: string;
-  /** How often, in ms, the fallback `timedatectl` is asked at most. Default 30000. */
-  fallbackIntervalMs?: number;
-  /** Checks a path; default `fs.existsSync`. */
-  exists?: (path: string) => boolean;
-  /** Asks `timedatectl show -p NTPSynchronized --value`; resolves its trimmed output. */
-  timedatectl?: () => Promise<string>;
-  /** Monotonic ms, for the fallback's rate limit; default `performance.now()`. */
-  monotonic?: () => number;
-}
-
-/** Default flag file of systemd-timesyncd. */
-export const TIMESYNC_FLAG_FILE = '/run/systemd/timesync/synchronized';
-
-const runTimedatectl = (): Promise<string> =>
-  new Promise((resolve, reject) => {
-    execFile('timedatectl', ['show', '-p', 'NTPSynchronized', '--value'], { timeout: 5000 }, (err, stdout) =>
-      err ? reject(err) : resolve(String(stdout).trim()),
-    );
-  });
+/** Where the kernel publishes the id of the current boot (a UUID, new at every boot). */
+export const BOOT_ID_FILE = '/proc/sys/kernel/random/boot_id';
 
 /**
- * Whether the system clock is synced, cheaply enough to ask per reading.
- *
- * First choice is a `stat` of timesyncd's flag file (Raspberry Pi OS runs
- * systemd-timesyncd): no process, no D-Bus. A Pi that runs chrony or ntpd
- * instead never creates that file, so while it is absent the probe also asks
- * `timedatectl` (the kernel's STA_UNSYNC flag through timedated) in the
- * background, at most every `fallbackIntervalMs`, and answers from the last
- * reply. Once synced, it stays synced: the kernel flag can flicker during a
- * long network outage, yet the clock keeps running on the drift timesyncd
- * trained, which is good to well under a second a day.
+ * The kernel's boot id. Where it cannot be read (not Linux), a random id per
+ * process: readings held by an earlier process then count as an earlier boot,
+ * whose monotonic times are never mixed with ours.
  */
-export function systemSyncProbe(options: SyncProbeOptions = {}): () => boolean {
-  const flagFile = options.flagFile ?? TIMESYNC_FLAG_FILE;
-  const exists = options.exists ?? existsSync;
-  const ask = options.timedatectl ?? runTimedatectl;
-  const monotonic = options.monotonic ?? (() => performance.now());
-  const interval = options.fallbackIntervalMs ?? 30_000;
-  let synced = false;
-  let askedAt = -Infinity;
-  let asking = false;
-  return () => {
-    if (synced) return true;
-    if (exists(flagFile)) return (synced = true);
-    if (!asking && monotonic() - askedAt >= interval) {
-      asking = true;
-      askedAt = monotonic();
-      ask().then(
-        (answer) => { if (answer === 'yes') synced = true; },
-        () => undefined, // no timedatectl (container, no systemd): rely on the flag file
-      ).finally(() => { asking = false; });
-    }
-    return synced;
-  };
+export function readBootId(file = BOOT_ID_FILE): string {
+  try {
+    const id = readFileSync(file, 'utf8').trim();
+    if (/^[0-9a-f-]{8,64}$/i.test(id)) return id;
+  } catch {
+    // fall through
+  }
+  return `process-${randomUUID()}`;
 }
 
-/** The real clock: `Date.now()`, `performance.now()` and {@link systemSyncProbe}. */
-export function systemClock(options: SyncProbeOptions = {}): WallClock {
-  const isSynced = systemSyncProbe(options);
-  return { now: () => Date.now(), monotonic: () => performance.now(), isSynced };
+/**
+ * The real clock: `Date.now()`, CLOCK_MONOTONIC (`process.hrtime`, not
+ * `performance.now()`, which starts at each process) and
+ * {@link systemSyncProbe} with options from the environment
+ * ({@link syncProbeOptionsFromEnv}) unless given.
+ */
+export function systemClock(options: SyncProbeOptions = syncProbeOptionsFromEnv()): WallClock {
+  const probe = systemSyncProbe(options);
+  return {
+    now: () => Date.now(),
+    monotonic: () => Number(process.hrtime.bigint()) / 1e6,
+    isSynced: probe,
+    syncState: probe.state,
+    syncSource: probe.source,
+  };
 }

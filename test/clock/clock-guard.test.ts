@@ -1,5 +1,9 @@
 import test from 'ava';
-import { ClockGuard, type WallClock } from '../../src/clock/index.ts';
+import { readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ClockGuard, HeldJournal, type WallClock } from '../../src/clock/index.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
 import { recordingLog, LEVEL } from '../helpers/recording-log.ts';
 
 /** A clock the test moves by hand: wall and monotonic advance together unless `setWall` steps the wall. */
@@ -16,6 +20,7 @@ function fakeClock(wallMs: number, synced = false) {
   };
 }
 
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const BOOT_1970 = Date.UTC(1970, 0, 1, 0, 0, 5);
 const REAL = Date.UTC(2026, 2, 14, 12, 0, 0);
 
@@ -149,4 +154,120 @@ test('wallMs converts a monotonic time once trusted', (t) => {
   const c = fakeClock(REAL, true);
   const { g } = guard(c.clock);
   t.is(g.wallMs(1_000 - 500), REAL - 500);
+});
+
+// --- held on disk (journal) ---
+
+/** A fake clock with a sync state: `waiting` until synced, or `no-source`. */
+function stateClock(wallMs: number, state: 'waiting' | 'no-source' = 'waiting') {
+  const c = fakeClock(wallMs, false);
+  let synced = false;
+  const clock: WallClock = {
+    ...c.clock,
+    isSynced: () => synced,
+    syncState: () => (synced ? 'synced' : state),
+    syncSource: 'the flag file /run/systemd/timesync/synchronized',
+  };
+  return { ...c, clock, sync: (ms: number) => { c.setWall(ms); synced = true; } };
+}
+
+async function journalGuard(t: import('ava').ExecutionContext, clock: WallClock, bootId = 'boot-1', dirPath?: string) {
+  const dir = dirPath ?? join((await makeTempDir('guard')).path, 'held');
+  t.teardown(() => rm(dirname(dir), { recursive: true, force: true }));
+  const out: { item: string; wallMs: number }[] = [];
+  const log = recordingLog();
+  const store = new HeldJournal({ dir, bootId, log: log.log });
+  const g = new ClockGuard<string>({
+    clock, log: log.log, release: (item, wallMs) => out.push({ item, wallMs }),
+    journal: { store, encode: (s) => s, decode: (s) => s }, releaseGraceMs: 0,
+  });
+  return { g, out, log, dir, store };
+}
+
+test('a Pi that boots without network: readings are held on disk, then stored with the time they arrived once NTP syncs', async (t) => {
+  const c = stateClock(BOOT_1970);
+  const { g, out, dir, log } = await journalGuard(t, c.clock);
+  g.start();
+  g.submit('first');
+  c.advance(60_000);
+  g.submit('second');
+  await turn();
+  t.is(readdirSync(dir).length, 1, 'on disk, not only in memory');
+  t.is(g.status.held, 2);
+  t.deepEqual(out, []);
+  c.advance(30_000);
+  c.sync(REAL);
+  g.check();
+  t.deepEqual(out, [{ item: 'first', wallMs: REAL - 90_000 }, { item: 'second', wallMs: REAL - 30_000 }]);
+  t.is(g.status.held, 0);
+  t.is(log.find('held readings stored').length, 1);
+  g.submit('third');
+  t.deepEqual(out.at(-1), { item: 'third', wallMs: REAL });
+  await new Promise((resolve) => setTimeout(resolve, 5)); // releaseGraceMs 0: the files go on the next timer
+  t.deepEqual(readdirSync(dir), []);
+  g.stop();
+});
+
+test('the log says at start, and every 5 minutes, how many readings are held, since when and what the gateway waits for', async (t) => {
+  const c = stateClock(BOOT_1970);
+  const { g, log } = await journalGuard(t, c.clock);
+  g.start();
+  const reminders = () => log.find('clock not synced', LEVEL.warn);
+  t.is(reminders().length, 1, 'said at start');
+  t.regex(String(reminders()[0].waitingFor), /timesync\/synchronized/);
+  for (let i = 0; i < 7; i += 1) {
+    g.submit(`r${i}`);
+    c.advance(60_000);
+    g.check();
+  }
+  t.is(reminders().length, 2, 'once more after 5 minutes, not on every check');
+  t.is(reminders()[1].held, 5);
+  t.is(reminders()[1].heldForS, 300);
+  g.stop();
+});
+
+test('SIGTERM while the clock is not synced: the held readings stay on disk, the stop log names them, and the next start stores them', async (t) => {
+  const c = stateClock(BOOT_1970);
+  const first = await journalGuard(t, c.clock);
+  first.g.start();
+  for (let i = 0; i < 3; i += 1) first.g.submit(`r${i}`);
+  first.g.stop();
+  const stopped = first.log.find('stopping with', LEVEL.warn);
+  t.is(stopped.length, 1);
+  t.is(stopped[0].held, 3);
+  t.regex(stopped[0].msg, /stored once the clock syncs/);
+  const second = await journalGuard(t, c.clock, 'boot-1', first.dir);
+  second.g.start();
+  t.is(second.log.find('found on disk').length, 1);
+  c.advance(1000);
+  c.sync(REAL);
+  second.g.check();
+  t.deepEqual(second.out.map((o) => o.item), ['r0', 'r1', 'r2']);
+  t.deepEqual(second.out.map((o) => o.wallMs), [REAL - 1000, REAL - 1000, REAL - 1000]);
+  second.g.stop();
+});
+
+test('no sync source on the machine: says so once and trusts a plausible clock', async (t) => {
+  const c = stateClock(REAL, 'no-source');
+  const { g, out, log } = await journalGuard(t, c.clock);
+  g.start();
+  g.submit('a');
+  g.submit('b');
+  t.deepEqual(out.map((o) => o.item), ['a', 'b']);
+  t.is(log.find('no clock sync source', LEVEL.warn).length, 1);
+  t.is(log.find('clock not synced', LEVEL.warn).length, 0);
+  t.is(g.status.sync, 'no-source');
+  g.stop();
+});
+
+test('no sync source and a clock before 2025: held until the clock is set', async (t) => {
+  const c = stateClock(BOOT_1970, 'no-source');
+  const { g, out } = await journalGuard(t, c.clock);
+  g.start();
+  g.submit('a');
+  t.deepEqual(out, []);
+  c.setWall(REAL);
+  g.check();
+  t.deepEqual(out, [{ item: 'a', wallMs: REAL }]);
+  g.stop();
 });
