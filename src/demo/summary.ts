@@ -24,7 +24,8 @@ export function formatSummary(gateway: Gateway, nowMs: number, tty: boolean): st
   const text = [
     `espnow-gateway demo  ${new Date(nowMs).toLocaleTimeString()}`,
     `  frames ${c.frames}  messages ${c.messages}  duplicates ${c.duplicates}  console lines ${c.consoleLines}  points ${c.points}`
-      + `  sink ${sink.reachable ? 'ok' : 'DOWN'} backlog ${sink.backlogPoints}`,
+      + `  sink ${sink.reachable ? 'ok' : 'DOWN'} backlog ${sink.backlogPoints}`
+      + (sink.storageProblem ? `  STORAGE: ${sink.storageProblem.toUpperCase()} (points held in memory)` : ''),
     ...rows,
     '',
   ].join('\n');

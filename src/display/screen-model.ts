@@ -35,7 +35,7 @@ export interface ScreenModel {
   title: string;
   /** Time of this drawing, `HH:MM`. */
   clock: string;
-  /** Red banner when InfluxDB is unreachable, with the spool backlog. */
+  /** Red banner when InfluxDB is unreachable or the disk refuses the spool (`Disk full`), with the backlog. */
   banner?: string;
   rows: RoomRow[];
 }
@@ -50,13 +50,16 @@ export function buildScreenModel(state: ScreenState, options: ScreenModelOptions
   const when = (ms: number): string => (day.format(ms) === day.format(state.nowMs) ? time.format(ms) : day.format(ms));
   const rows = state.nodes.map((node) => roomRow(node, state.nowMs, when, options));
   rows.sort((a, b) => Number(b.alerts.length > 0) - Number(a.alerts.length > 0) || a.name.localeCompare(b.name, 'en'));
-  const { sink } = state;
-  return {
-    title: state.gateway,
-    clock: time.format(state.nowMs),
-    banner: sink.reachable ? undefined : `InfluxDB unreachable · ${sink.backlogPoints} queued`,
-    rows,
-  };
+  return { title: state.gateway, clock: time.format(state.nowMs), banner: sinkBanner(state.sink), rows };
+}
+
+/** `InfluxDB unreachable · Disk full · 1234 queued`: the parts that apply, or undefined when all is well. */
+function sinkBanner(sink: ScreenState['sink']): string | undefined {
+  const problems = [
+    sink.reachable ? '' : 'InfluxDB unreachable',
+    sink.storageProblem ? sink.storageProblem.charAt(0).toUpperCase() + sink.storageProblem.slice(1) : '',
+  ].filter(Boolean);
+  return problems.length ? `${problems.join(' · ')} · ${sink.backlogPoints} queued` : undefined;
 }
 
 function roomRow(node: NodeState, nowMs: number, when: (ms: number) => string, options: ScreenModelOptions): RoomRow {

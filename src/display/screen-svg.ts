@@ -54,7 +54,8 @@ function rowKinds(width: number): RowKind[] {
 
 /**
  * Lays the screen out for `width` × `height` px (either orientation): a black
- * title bar with the clock, a red banner when InfluxDB is unreachable, then one
+ * title bar with the clock, a red banner when InfluxDB is unreachable or the
+ * disk refuses the spool (`Disk full`), then one
  * row per room, as large as the number of rooms allows, and pages when even
  * one-line rows do not fit. Anything needing a person is red. Every pixel ends
  * up black, white or red (see render-screen.ts).

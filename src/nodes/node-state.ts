@@ -52,4 +52,10 @@ export interface SinkStatus {
   backlogPoints: number;
   /** Last error message, if the last write failed. */
   lastError?: string;
+  /**
+   * What is wrong with the local storage the points wait in, in a few words
+   * (`disk full`, `disk read-only`, `disk I/O error`, `spool directory
+   * missing`); absent while it works. Points are then held in memory.
+   */
+  storageProblem?: string;
 }

@@ -154,7 +154,8 @@ export class InfluxSink implements Sink {
   }
 
   status(): SinkStatus {
-    return { ...this.state, backlogPoints: this.spool.stats().pendingLines };
+    const spool = this.spool.stats();
+    return { ...this.state, backlogPoints: spool.pendingLines, ...(spool.storageProblem ? { storageProblem: spool.storageProblem } : {}) };
   }
 
   /** Counters since start (rejected batches, 413s at the floor, loop errors). */

@@ -3,9 +3,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig, type DisplayConfig } from '../../src/config/index.ts';
 import {
-  checkClock, checkConfig, checkDisk, checkSerialDevice, checkSpi, DISK_HEADROOM_BYTES, exitCode, formatReport, type SerialFs,
+  checkClock, checkConfig, checkDataDirLock, checkDisk, checkSerialDevice, checkSpi, DISK_HEADROOM_BYTES, exitCode, formatReport, warn, type SerialFs,
 } from '../../src/doctor/index.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { mountTmpfs } from '../helpers/tmpfs.ts';
 
 const sysErr = (code: string): Error => Object.assign(new Error(`${code}: fake`), { code });
 
@@ -94,14 +95,40 @@ test('disk: enough room passes, too little fails, a missing dataDir is measured 
     if (p !== existingDir) throw sysErr('ENOENT');
     return { bavail: BigInt(freeBytes / 4096), bsize: 4096 };
   };
-  t.true((await checkDisk('/var/lib/g', 256 * MiB, statfs(256 * MiB + DISK_HEADROOM_BYTES, '/var/lib/g'))).ok);
-  const low = await checkDisk('/var/lib/g', 256 * MiB, statfs(100 * MiB, '/var/lib/g'));
+  const writable = async () => {};
+  t.true((await checkDisk('/var/lib/g', 256 * MiB, statfs(256 * MiB + DISK_HEADROOM_BYTES, '/var/lib/g'), writable)).ok);
+  const low = await checkDisk('/var/lib/g', 256 * MiB, statfs(100 * MiB, '/var/lib/g'), writable);
   t.false(low.ok);
   t.regex(low.detail, /100 MiB free, but the spool may use 256 MiB/);
   t.regex(low.fix ?? '', /spool\.maxBytes/);
-  const parent = await checkDisk('/var/lib/g/data', MiB, statfs(1024 * MiB, '/var/lib'));
+  const parent = await checkDisk('/var/lib/g/data', MiB, statfs(1024 * MiB, '/var/lib'), writable);
   t.true(parent.ok);
   t.regex(parent.detail, /^\/var\/lib \(\/var\/lib\/g\/data does not exist yet\)/);
+});
+
+test('disk full: a real tmpfs filled to the last byte is named full, with what to do', async (t) => {
+  const fs = await mountTmpfs(1024 * 1024);
+  t.teardown(fs.remove);
+  fs.fill();
+  const { statfs } = await import('node:fs/promises');
+  const r = await checkDisk(fs.path, 65536, statfs);
+  t.false(r.ok);
+  t.regex(r.detail, /the disk is full \(0 KiB free\): the spool cannot write/);
+  t.regex(r.fix ?? '', /free space/);
+});
+
+test('dataDir not writable: a real read-only tmpfs and a denied access are named, with the fix', async (t) => {
+  const fs = await mountTmpfs(1024 * 1024);
+  t.teardown(fs.remove);
+  fs.readOnly(true);
+  const { statfs } = await import('node:fs/promises');
+  const ro = await checkDisk(fs.path, 65536, statfs);
+  t.false(ro.ok);
+  t.regex(ro.detail, /is on a read-only file system: the spool cannot store points/);
+  t.regex(ro.fix ?? '', /remount,rw/);
+  const denied = await checkDisk(fs.path, 65536, statfs, async () => { throw sysErr('EACCES'); });
+  t.regex(denied.detail, /is not writable \(EACCES\)/);
+  t.regex(denied.fix ?? '', /chown/);
 });
 
 test('disk: a real statfs of a temp dir', async (t) => {
@@ -128,4 +155,23 @@ test('report: ✓/✗/- per check, the fix under failures only, exit 1 on a fail
   ].join('\n'));
   t.is(exitCode(results), 1);
   t.is(exitCode([results[0], results[2]]), 0);
+});
+
+test('report: a warning is "!" with its fix, counted as passed, and does not fail doctor', (t) => {
+  const results = [warn('secrets', 'g.yaml: influx.tokenFile: /t is readable by others (mode 0644); run: chmod 600 /t', 'chmod 600 /t')];
+  t.is(formatReport(results, 'g.yaml'), [
+    'espnow-gateway doctor: g.yaml', '',
+    '! secrets', '    g.yaml: influx.tokenFile: /t is readable by others (mode 0644); run: chmod 600 /t', '    fix: chmod 600 /t',
+    '', '1 passed (1 with a warning), 0 failed, 0 skipped', '',
+  ].join('\n'));
+  t.is(exitCode(results), 0);
+});
+
+test('dataDir lock: a stale lock and no lock are information; an unreadable one is a warning', (t) => {
+  t.like(checkDataDirLock('/d', () => ({ state: 'free' })), { ok: true, detail: 'no gateway is running on /d' });
+  const stale = checkDataDirLock('/d', () => ({ state: 'stale', reason: 'PID 7 is gone', raw: '' }));
+  t.true(stale.ok);
+  t.regex(stale.detail, /stale lock is left \(PID 7 is gone\): the next start takes it over/);
+  const denied = checkDataDirLock('/d', () => { throw new Error('EACCES: permission denied'); });
+  t.like(denied, { ok: true, warning: true });
 });
