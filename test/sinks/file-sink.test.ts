@@ -1,10 +1,11 @@
 import test from 'ava';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toLineProtocol } from '../../src/points/point.ts';
 import { FileSink } from '../../src/sinks/file-sink.ts';
-import { recordingLog } from '../helpers/recording-log.ts';
+import { LEVEL, recordingLog } from '../helpers/recording-log.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { mountTmpfs } from '../helpers/tmpfs.ts';
 import { startVictoria } from '../helpers/victoria.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { envPoints, mixedPoints } from './sink-fixtures.ts';
@@ -56,4 +57,62 @@ test('the file is valid line protocol: a real server imports it with precision u
     await vm.stop();
     await tmp.remove();
   }
+});
+
+test('disk full (a real tmpfs): a short write keeps only whole lines, the rest stays pending; every line exactly once when space returns', async (t) => {
+  const fs = await mountTmpfs(512 * 1024);
+  t.teardown(() => fs.remove());
+  const dir = join(fs.path, 'lines');
+  const rec = recordingLog();
+  const sink = new FileSink({ dir, log: rec.log, flushIntervalMs: 20 });
+  sink.start();
+  t.teardown(() => sink.stop());
+  fs.fill(20_000); // room for about 200 of the 2,000 lines: the write comes back short
+  const points = envPoints(2000);
+  const expected = points.map((p) => `${toLineProtocol(p)}\n`).join('');
+  sink.write(points);
+  await waitFor(() => !sink.status().reachable, 5000, 'the sink notices the full disk');
+  const file = join(dir, '2023-11-14.lp');
+  const partial = readFileSync(file, 'utf8');
+  t.true(partial.length > 0 && partial.endsWith('\n'), 'whole lines only, no torn line');
+  t.true(expected.startsWith(partial), 'the first lines, in order');
+  const written = partial.split('\n').length - 1;
+  t.is(sink.status().backlogPoints, 2000 - written, 'the rest is pending');
+  t.regex(sink.status().lastError ?? '', /short write|ENOSPC/);
+  await new Promise((r) => setTimeout(r, 100)); // a few more failed ticks
+  t.is(rec.find('cannot write points', LEVEL.error).length, 1, 'logged once per episode');
+  fs.unfill();
+  await waitFor(() => sink.status().backlogPoints === 0, 5000, 'pending lines written');
+  t.is(readFileSync(file, 'utf8'), expected, 'every line once, in order');
+  t.like(sink.stats(), { writtenLines: 2000, droppedLines: 0 });
+  t.true(sink.stats().failedWrites > 1);
+  t.is(rec.find('writable again', LEVEL.info).length, 1);
+});
+
+test('lines waiting for a full disk are bounded in memory: the oldest are dropped and counted', async (t) => {
+  const fs = await mountTmpfs(256 * 1024);
+  t.teardown(() => fs.remove());
+  const dir = join(fs.path, 'lines');
+  const sink = new FileSink({ dir, log: recordingLog().log, flushIntervalMs: 20, maxPendingLines: 100 });
+  sink.start();
+  fs.fill();
+  const points = envPoints(300);
+  for (let i = 0; i < 300; i += 30) sink.write(points.slice(i, i + 30));
+  t.is(sink.status().backlogPoints, 100);
+  t.like(sink.stats(), { droppedLines: 200 });
+  fs.unfill();
+  await sink.stop();
+  t.is(readFileSync(join(dir, '2023-11-14.lp'), 'utf8'), points.slice(200).map((p) => `${toLineProtocol(p)}\n`).join(''));
+});
+
+test('a torn last line left by a crash does not swallow the next line', async (t) => {
+  const tmp = await makeTempDir('lines');
+  t.teardown(() => tmp.remove());
+  const file = join(tmp.path, '2023-11-14.lp');
+  writeFileSync(file, 'environment,node=x temperature=2');
+  const sink = new FileSink({ dir: tmp.path, log: recordingLog().log });
+  sink.start();
+  sink.write(envPoints(2));
+  await sink.stop();
+  t.is(readFileSync(file, 'utf8'), `environment,node=x temperature=2\n${envPoints(2).map((p) => `${toLineProtocol(p)}\n`).join('')}`);
 });
