@@ -128,6 +128,7 @@ export class Gateway {
   async stop(): Promise<void> {
     clearInterval(this.timeTimer);
     await this.port.stop();
+    this.pipeline.flushLogs();
     this.guard.stop();
     await this.display.stop();
     await this.sink.stop();
