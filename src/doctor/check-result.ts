@@ -10,10 +10,14 @@ export interface CheckResult {
   readonly fix?: string;
   /** True when the check could not run (a prerequisite failed); not counted as a failure. */
   readonly skipped?: boolean;
+  /** True for a passed check with something unsafe to fix (a secret others may read); not counted as a failure. */
+  readonly warning?: boolean;
 }
 
 export const pass = (name: string, detail: string): CheckResult => ({ name, ok: true, detail });
 export const fail = (name: string, detail: string, fix: string): CheckResult => ({ name, ok: false, detail, fix });
+/** Passed, but with something to fix that does not stop the gateway. */
+export const warn = (name: string, detail: string, fix: string): CheckResult => ({ name, ok: true, warning: true, detail, fix });
 export const skip = (name: string, detail: string, fix?: string): CheckResult =>
   ({ name, ok: false, skipped: true, detail, ...(fix === undefined ? {} : { fix }) });
 

@@ -5,6 +5,7 @@ import { checkClock } from './clock-check.ts';
 import { checkConfig, type LoadConfig } from './config-check.ts';
 import { checkDisk, type StatFs } from './disk-check.ts';
 import { checkInfluxReachable, checkInfluxWrite, type Fetch } from './influx-check.ts';
+import { checkDataDirLock, type InspectLock } from './lock-check.ts';
 import { checkSerialDevice, type SerialFs } from './serial-check.ts';
 import { checkSpi, DEFAULT_SPI_PATHS, type SpiPaths } from './spi-check.ts';
 
@@ -26,19 +27,23 @@ export interface DoctorDeps {
   spiPaths?: SpiPaths;
   /** How long to listen for the broker, ms. Default 15000. */
   brokerWindowMs?: number;
+  /** Reads `dataDir`'s lock without taking it. */
+  inspectLock: InspectLock;
 }
 
 /** Runs every check in order; checks whose prerequisite failed are skipped, never left out. */
 export async function runDoctor(configFile: string, deps: DoctorDeps): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  const { result, config } = await checkConfig(configFile, deps.env, deps.loadConfig);
+  const { result, config, warnings } = await checkConfig(configFile, deps.env, deps.loadConfig);
   results.push(result);
+  if (warnings) results.push(warnings);
   if (!config) {
-    for (const name of ['serial device', 'broker BOOT or HB line', 'InfluxDB', 'SPI for the e-ink panel', 'clock synced (NTP)', 'free disk for the spool']) {
+    for (const name of ['gateway process on dataDir', 'serial device', 'broker BOOT or HB line', 'InfluxDB', 'SPI for the e-ink panel', 'clock synced (NTP)', 'free disk for the spool']) {
       results.push(skip(name, 'needs a valid config'));
     }
     return results;
   }
+  results.push(checkDataDirLock(config.dataDir, deps.inspectLock));
   const serial = await checkSerialDevice(config.serial.path, deps.fs);
   results.push(serial);
   results.push(serial.ok

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { access, realpath, stat, statfs } from 'node:fs/promises';
-import { loadConfig } from '../config/index.ts';
+import { loadConfigWithWarnings } from '../config/index.ts';
+import { inspectDataDirLock } from '../gateway/lock-state.ts';
 import { TIMESYNC_FLAG_FILE } from '../clock/index.ts';
 import { openPort } from '../serial/open-port.ts';
 import type { DoctorDeps } from './run-doctor.ts';
@@ -19,7 +20,8 @@ async function clockSynced(): Promise<boolean> {
 /** The real dependencies of `doctor`. */
 export function systemDoctorDeps(env: NodeJS.ProcessEnv = process.env): DoctorDeps {
   return {
-    loadConfig,
+    loadConfig: loadConfigWithWarnings,
+    inspectLock: (dataDir) => inspectDataDirLock(dataDir),
     env,
     fs: { realpath, stat, access },
     openPort,

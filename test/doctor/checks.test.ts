@@ -89,6 +89,24 @@ test('clock: synced passes; unsynced fails and says what happens to readings', a
   t.regex((await checkClock(false, async () => false, now)).detail, /requireSync is false/);
 });
 
+test('clock: a Pi waiting for NTP fails and says the readings wait on disk and for what', async (t) => {
+  const now = () => Date.UTC(2026, 2, 14);
+  const waiting = await checkClock(true, async () => ({ state: 'waiting', source: 'the flag file /run/systemd/timesync/synchronized' }), now);
+  t.false(waiting.ok);
+  t.regex(waiting.detail, /held on disk \(dataDir\/held\) and stored with the time they arrived once it syncs; waiting for the flag file \/run\/systemd\/timesync\/synchronized/);
+});
+
+test('clock: no sync source on the machine passes with a plausible clock and says the gateway trusts it; fails before 2025', async (t) => {
+  const none = async () => ({ state: 'no-source' as const, source: 'the flag file /run/systemd/timesync/synchronized' });
+  const trusted = await checkClock(true, none, () => Date.UTC(2026, 2, 14));
+  t.true(trusted.ok);
+  t.regex(trusted.detail, /no sync source on this machine .*: the gateway trusts the system clock, which reads 2026-03-14T00:00:00.000Z/);
+  const early = await checkClock(true, none, () => Date.UTC(1970, 0, 1));
+  t.false(early.ok);
+  t.regex(early.detail, /before 2025: readings are held on disk/);
+  t.regex(early.fix ?? '', /systemd-timesyncd/);
+});
+
 test('disk: enough room passes, too little fails, a missing dataDir is measured at its parent', async (t) => {
   const MiB = 1024 * 1024;
   const statfs = (freeBytes: number, existingDir: string) => async (p: string) => {

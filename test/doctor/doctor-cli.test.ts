@@ -1,9 +1,12 @@
 import test from 'ava';
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { doctor } from '../../src/cli/doctor.ts';
 import { systemDoctorDeps } from '../../src/doctor/index.ts';
+import { acquireDataDirLock } from '../../src/gateway/data-dir-lock.ts';
+import { silentLogger } from '../../src/log.ts';
 import { encodeLine } from '../../src/protocol/index.ts';
 import { startPtyPair } from '../helpers/pty-pair.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -60,4 +63,24 @@ test('doctor with an invalid config exits 1 and skips the rest; without --config
   t.regex(r.text, /✗ config valid/);
   t.regex(r.text, /- serial device\n    needs a valid config/);
   t.is((await runDoctor([])).code, 2);
+});
+
+test('doctor beside a running gateway says so (information), and warns about a token file others may read with the chmod', async (t) => {
+  const dir = await makeTempDir('doctor');
+  t.teardown(dir.remove);
+  const data = join(dir.path, 'data');
+  const token = join(dir.path, 'influx-token');
+  await writeFile(token, 'secret\n', { mode: 0o644 });
+  await chmod(token, 0o644);
+  const file = join(dir.path, 'gateway.yaml');
+  await writeFile(file, `dataDir: ${data}\nserial:\n  path: ${join(dir.path, 'no-broker')}\ninflux:\n  url: http://127.0.0.1:1\n  org: home\n  bucket: sensors\n  tokenFile: ${token}\n`);
+  const lock = await acquireDataDirLock(data, { log: silentLogger });
+  t.teardown(lock.release);
+  const r = await runDoctor(['--config', file, '--broker-wait', '1']);
+  t.true(r.text.includes(`! InfluxDB token readable only by the service\n    ${file}: influx.tokenFile: ${token} (the InfluxDB token) is readable by `), r.text);
+  t.true(r.text.includes(`    fix: chmod 600 ${token}\n`), r.text);
+  t.true(r.text.includes(`✓ gateway process on dataDir\n    a gateway (PID ${process.pid}, since `), r.text);
+  t.true(r.text.includes(`is running on this dataDir (${data})`), r.text);
+  t.regex(r.text, /passed \(1 with a warning\)/);
+  t.true(existsSync(lock.path), 'doctor read the lock without taking or removing it');
 });
