@@ -85,7 +85,7 @@ export class RejectedStore {
     } catch (err) {
       this.counters.failures += 1;
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      throw new RejectedUnwritableError('REJECTED_UNWRITABLE', `${this.o.dir}: cannot set aside ${lines.length} rejected lines (${code})`, {
+      throw new RejectedUnwritableError('REJECTED_UNWRITABLE', `${this.o.dir}: cannot set aside rejected lines (${code})`, {
         retryable: true,
         cause: err,
       });
