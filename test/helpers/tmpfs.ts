@@ -13,17 +13,24 @@ export interface Tmpfs {
   unfill(): void;
   /** `mount -o remount,ro` (true) or `rw` (false). */
   readOnly(on: boolean): void;
-  /** Unmounts (lazily if busy) and deletes the mount point. */
+  /** Unmounts (lazily if busy); {@link mountTmpfs} also deletes the mount point. */
   remove(): Promise<void>;
 }
 
 /** Mounts `tmpfs -o size=<sizeBytes>` on a fresh temp dir. */
 export async function mountTmpfs(sizeBytes: number): Promise<Tmpfs> {
   const dir = await makeTempDir('tmpfs');
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes}`, 'tmpfs', dir.path]);
-  const filler = join(dir.path, 'filler');
+  const fs = mountTmpfsAt(dir.path, sizeBytes);
+  return { ...fs, remove: async () => { await fs.remove(); await dir.remove(); } };
+}
+
+/** Mounts `tmpfs -o size=<sizeBytes>` on the existing directory `path` (e.g. a gateway's dataDir); `remove()` only unmounts. */
+export function mountTmpfsAt(path: string, sizeBytes: number): Tmpfs {
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes}`, 'tmpfs', path]);
+  const filler = join(path, 'filler');
+  const dir = { path };
   return {
-    path: dir.path,
+    path,
     fill(leaveBytes = 0) {
       const fd = openSync(filler, 'a');
       const chunk = Buffer.alloc(64 * 1024, 0x46);
@@ -55,7 +62,6 @@ export async function mountTmpfs(sizeBytes: number): Promise<Tmpfs> {
       } catch {
         execFileSync('umount', ['-l', dir.path], { stdio: 'ignore' });
       }
-      await dir.remove();
     },
   };
 }
