@@ -1,6 +1,7 @@
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawnGateway } from '../helpers/gateway-process.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -46,3 +47,68 @@ for (const row of ROWS) {
     t.deepEqual(gw.logs, [], 'no service log: it never started');
   });
 }
+
+/** Runs `run` and `check-config` on `file`; both must refuse with exit 2 naming the file and `key`. */
+async function bothRefuse(t: import('ava').ExecutionContext, file: string, key: string): Promise<void> {
+  for (const command of ['run', 'check-config']) {
+    const gw = spawnGateway([command, '--config', file]);
+    t.is(await gw.exited, 2, `${command}: ${gw.stderr()}`);
+    const problem = gw.stderr().split('\n').find((l) => l.includes(`${file}: ${key}`));
+    t.truthy(problem, `${command} names the file and key:\n${gw.stderr()}`);
+    t.notRegex(gw.stderr(), /\n\s+at /, `${command}: no stack trace`);
+    t.deepEqual(gw.logs, [], `${command}: no service log, it never started`);
+  }
+}
+
+test.serial('YAML alias bomb: exit 2 naming the file, no stack trace', async (t) => {
+  t.timeout(60_000);
+  const dir = await makeTempDir('badcfg');
+  t.teardown(() => dir.remove());
+  const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`);
+  const file = join(dir.path, 'gateway.yaml');
+  await writeFile(file, `${GOOD(INFLUX).replace('DATA', join(dir.path, 'data'))}${levels.join('\n')}\n`);
+  await bothRefuse(t, file, 'YAML: too many aliases');
+});
+
+test.serial('dataDir is a regular file: run and check-config exit 2 naming the file and dataDir', async (t) => {
+  t.timeout(60_000);
+  const dir = await makeTempDir('badcfg');
+  t.teardown(() => dir.remove());
+  const data = join(dir.path, 'data');
+  await writeFile(data, 'a file, not a directory');
+  const file = join(dir.path, 'gateway.yaml');
+  await writeFile(file, GOOD(INFLUX).replaceAll('DATA', data));
+  await bothRefuse(t, file, `dataDir: ${data} is not a directory`);
+});
+
+test.serial('dataDir on a read-only mount: run and check-config exit 2 naming the file and dataDir (also as root)', async (t) => {
+  t.timeout(60_000);
+  const dir = await makeTempDir('badcfg');
+  const ro = join(dir.path, 'ro');
+  await mkdir(ro);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', ro]);
+  t.teardown(async () => { execFileSync('umount', [ro]); await dir.remove(); });
+  const file = join(dir.path, 'gateway.yaml');
+  await writeFile(file, GOOD(INFLUX).replaceAll('DATA', ro));
+  await bothRefuse(t, file, `dataDir: ${ro} is not writable`);
+  await writeFile(file, GOOD(INFLUX).replaceAll('DATA', join(ro, 'data')));
+  await bothRefuse(t, file, `dataDir: ${join(ro, 'data')} does not exist and cannot be created: ${ro} is not writable`);
+});
+
+test.serial('unexpected error in run (dataDir/spool is a file): one line on stderr and exit 1, the stack in the log, the lock released', async (t) => {
+  t.timeout(60_000);
+  const dir = await makeTempDir('badcfg');
+  t.teardown(() => dir.remove());
+  const data = join(dir.path, 'data');
+  await mkdir(data);
+  await writeFile(join(data, 'spool'), 'a file where the spool directory goes');
+  const file = join(dir.path, 'gateway.yaml');
+  await writeFile(file, GOOD(INFLUX).replaceAll('DATA', data));
+  const gw = spawnGateway(['run', '--config', file]);
+  t.is(await gw.exited, 1);
+  t.regex(gw.stderr(), /^espnow-gateway run: unexpected error, exiting: .*spool.* \(the stack is in the log\)\n$/);
+  const fatal = gw.logs.find((l) => l.level === 60);
+  t.regex(String((fatal?.err as { stack?: string } | undefined)?.stack), /\n\s+at /, 'the stack is in the log');
+  t.false(existsSync(join(data, 'gateway.lock')), 'the lock is released');
+});

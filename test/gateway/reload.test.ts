@@ -18,7 +18,7 @@ async function linesIn(dir: string): Promise<string[]> {
   return texts.join('').split('\n').filter((l) => l.startsWith('environment'));
 }
 
-test('SIGHUP re-reads the node names; an invalid config on reload is reported and the old names kept', async (t) => {
+test('SIGHUP re-reads the node names, names the changed keys that need a restart; an invalid config on reload is reported and the old names kept', async (t) => {
   const dir = await makeTempDir('reload');
   const pty = await startPtyPair();
   t.teardown(async () => { await pty.stop(); await dir.remove(); });
@@ -42,14 +42,24 @@ test('SIGHUP re-reads the node names; an invalid config on reload is reported an
   await pty.write(`${report(2)}\n`);
   await waitFor(async () => (await linesIn(lines)).length === 2, 10_000, 'second point');
 
+  // SIGHUP with changes to keys other than node names: the names apply, the rest is named as needing a restart.
+  await writeFile(config, stringify({ ...base, gateway: 'gw2', serial: { path: pty.gatewayPath, baudRate: 230400 }, nodes: { [MAC]: 'Hall' } }));
+  gw.child.kill('SIGHUP');
+  const restart = await gw.waitForLog((l) => String(l.msg).includes('need a restart'), 10_000);
+  t.is(restart.msg, 'reload: gateway, serial.baudRate need a restart; node names reloaded');
+  t.deepEqual(restart.restart, ['gateway', 'serial.baudRate']);
+  await pty.write(`${report(3)}\n`);
+  await waitFor(async () => (await linesIn(lines)).length === 3, 10_000, 'point after the partial reload');
+
   await writeFile(config, 'nodes: [this is: not valid\n');
   gw.child.kill('SIGHUP');
-  const problem = await gw.waitForLog((l) => String(l.msg).startsWith('reload:'), 10_000);
+  const problem = await gw.waitForLog((l) => String(l.msg).startsWith('reload:') && l.problems !== undefined, 10_000);
   t.regex(JSON.stringify(problem.problems), /gateway\.yaml/);
-  await pty.write(`${report(3)}\n`);
-  await waitFor(async () => (await linesIn(lines)).length === 3, 10_000, 'third point');
+  await pty.write(`${report(4)}\n`);
+  await waitFor(async () => (await linesIn(lines)).length === 4, 10_000, 'fourth point');
 
   const rooms = (await linesIn(lines)).map((l) => /room=([^ ,]+)/.exec(l)?.[1]);
-  t.deepEqual(rooms, ['Kitchen', 'Pantry', 'Pantry']);
+  t.deepEqual(rooms, ['Kitchen', 'Pantry', 'Hall', 'Hall']);
+  t.deepEqual((await linesIn(lines)).map((l) => /gateway=([^ ,]+)/.exec(l)?.[1]), ['gw', 'gw', 'gw', 'gw'], 'the gateway tag waits for a restart');
   t.is(await gw.stop('SIGTERM'), 0);
 });
