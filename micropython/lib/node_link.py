@@ -17,7 +17,7 @@ _NO_ACK_BACKOFF_MS = 8  # a unicast without MAC ack never arrived: retry soon, n
 
 class Link:
     def __init__(self, esp, broker, window_ms, retry_limit, lmk=None):
-        self._esp = esp
+        self._esp = self.esp = esp
         self.broker = broker
         self._window = window_ms
         self._limit = retry_limit

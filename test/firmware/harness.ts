@@ -88,7 +88,7 @@ export class FirmwareRig {
 import sys
 sys.path[:] = ['/sim', '/fw/lib']
 import sim, chips, rig
-import time_fake, machine, espnow, network
+import time_fake, machine, espnow, network, esp32, dht, power_chips, socket_rig
 sys.modules['time'] = time_fake
 rig.new_world(${seed})
 `);
@@ -150,6 +150,44 @@ rig.new_world(${seed})
     this.copyDir(join(FW, 'broker'), root, { 'config.py': cfg });
     this.copyDir(join(FW, 'lib'), `${root}/lib`);
     this.py(`rig.broker(${q(name)}, ${q(mac)}, ${q(root)}, ${baud})`);
+  }
+
+  /**
+   * A socket / PDU node whose flash holds micropython/socket/* and lib/*, its
+   * `socket.json` (`wiring`) and `espnow.json` (`pairing`), with chip models
+   * on the buses the wiring names. Not booted: see `bootSocket`.
+   */
+  addSocket(name: string, mac: string, wiring: SocketWiring, pairing: object | undefined, config: Record<string, string> = {}): void {
+    const root = `/dev/${name}`;
+    const cfg = patchConfig(readFileSync(join(FW, 'socket', 'config.py'), 'utf8'), config);
+    this.copyDir(join(FW, 'socket'), root, { 'config.py': cfg });
+    this.copyDir(join(FW, 'lib'), `${root}/lib`);
+    this.writeFile(`${root}/socket.json`, JSON.stringify(wiring));
+    if (pairing) this.writeFile(`${root}/espnow.json`, JSON.stringify(pairing));
+    this.py(`socket_rig.add(${q(name)}, ${q(mac)}, ${q(root)}, __import__("json").loads(${q(JSON.stringify(wiring))}))`);
+  }
+
+  /** Powers a socket node on now: build (relays, HELLO, first REPORT), then its loop turns. */
+  bootSocket(name: string): void {
+    this.py(`socket_rig.boot(${q(name)})`);
+  }
+
+  /** Cuts a socket node's power now (RAM, uncommitted NVS and chip registers are lost). */
+  powerCut(name: string): void {
+    this.py(`socket_rig.cut(${q(name)})`);
+  }
+
+  /**
+   * Channel `n`'s load: DC V and A (INA meters) or RMS V and A with the current
+   * `phaseDeg` behind (mains). The current flows only while the relay is closed, unless `always`.
+   */
+  setLoad(name: string, n: number, volts: number, amps: number, phaseDeg = 0, always = false): void {
+    this.py(`socket_rig.set_load(${q(name)}, ${n}, ${volts}, ${amps}, ${phaseDeg}, ${always ? 'True' : 'False'})`);
+  }
+
+  /** Relay levels, channel state, NVS figures of a socket node. */
+  socketState(name: string): SocketState {
+    return this.json<SocketState>(`socket_rig.state(${q(name)})`);
   }
 
   /** Sets the next BME280 burst (8 bytes from 0xF7). */
@@ -215,6 +253,30 @@ export interface DeviceSummary {
   stall_ms?: number;
   uart_bytes?: number;
   errors?: number;
+}
+
+/** socket.json: see micropython/socket/socket_config.py. */
+export interface SocketWiring {
+  i2c?: { scl: number; sda: number; freq?: number }[];
+  expanders?: { bus: number; addr: number }[];
+  dht?: { pin: number; type: 'dht11' | 'dht22' };
+  channels: { relay: Record<string, number | boolean>; meter?: Record<string, number | string> }[];
+  interval_s?: number;
+  report_step?: number;
+  humidity_hysteresis?: number;
+}
+
+/** What `FirmwareRig.socketState` reports. */
+export interface SocketState {
+  /** Per channel, what drives the relay coil: 1 on, 0 off, null floating. */
+  relays: (number | null)[];
+  nvs_commits: number;
+  nvs_bytes: number;
+  crashes: string[];
+  boots: number;
+  channels?: { on: boolean; trip: number; reading: [number, number, number] | null; wh: number; acc: number; saved_wh: number; limits: [number, number, number] }[];
+  humidity?: number | null;
+  store_writes?: number;
 }
 
 /** A Python string literal. */

@@ -53,6 +53,8 @@ class Pin:
     def __init__(self, id, mode=-1, pull=-1, value=None):
         self.id = id
         self._dev = sim.current()
+        if value is not None:
+            self._dev.pins[id] = value
 
     def value(self, v=None):
         if v is None:
@@ -126,6 +128,7 @@ class ADC:
     ATTN_6DB = 2
     ATTN_11DB = 3
     WIDTH_12BIT = 3
+    READ_US = 40  # one read_uv, as on an ESP32 at 240 MHz (order of magnitude)
 
     def __init__(self, pin, atten=None):
         self._dev = sim.current()
@@ -139,6 +142,11 @@ class ADC:
         pass
 
     def read_uv(self):
+        wave = self._dev.adc_wave.get(self._pin)
+        if wave is not None:  # a waveform: sampled at the device's microsecond clock; a read takes READ_US
+            uv = wave(self._dev.now_us())
+            self._dev.busy_us(ADC.READ_US)
+            return max(0, min(3100000, uv * 4095 // 3100000 * 3100000 // 4095))  # 12-bit steps
         if self._atten != ADC.ATTN_11DB:
             raise ValueError("fake ADC: only 11 dB attenuation reaches the battery divider's range")
         uv = self._dev.adc_uv.get(self._pin)

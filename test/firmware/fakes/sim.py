@@ -97,6 +97,10 @@ class Device:
         self.rtc_offset_s = 946684800  # wall clock, Unix s = offset + virtual time (starts 2000-01-01)
         self.i2c = {}  # (scl, sda) -> {addr: chip}
         self.adc_uv = {}  # pin -> microvolts at the pin
+        self.adc_wave = {}  # pin -> fn(t us) -> microvolts (mains waveforms)
+        self._us_at = -1  # world ms the busy microseconds below belong to
+        self._us_busy = 0
+        self.generation = 0  # bumped when a listening device stops, ending its timers
         self.pins = {}  # pin -> input level
         self.radio = None  # espnow.ESPNow of the running boot
         self.channel = 1
@@ -110,6 +114,16 @@ class Device:
 
     def ticks_ms(self):
         return (self.world.now - self.boot_at) & 0x3FFFFFFF
+
+    def busy_us(self, us):
+        """The device computes for ``us`` without letting the world run: its
+        microsecond clock moves ahead of the world's milliseconds."""
+        if self._us_at != self.world.now:
+            self._us_at, self._us_busy = self.world.now, 0
+        self._us_busy += us
+
+    def now_us(self):
+        return self.world.now * 1000 + (self._us_busy if self._us_at == self.world.now else 0)
 
 
 class World:
@@ -294,6 +308,42 @@ class World:
                 dev._tick_pending = False
                 self.tick(dev)
             self.at(self.now + 5, again, dev)
+
+    def start_listening(self, dev, build):
+        """Boots a listening node: ``build()`` (run as the device) returns its
+        app; then ``app.step(0)`` runs when it asks (its return value, ms) and
+        whenever a frame arrives, until ``power_cut``."""
+        dev.generation += 1
+        gen = dev.generation
+        dev.boot_at = self.now
+        dev.boots += 1
+        dev.awake = True
+        dev.radio = None
+        dev.wlan_active = False
+        dev.app = None
+
+        def boot():
+            self._purge()
+            sys.path[:] = ["", "lib"]
+            dev.app = build()
+        self.call(dev, boot)
+        if dev.app is None:
+            return
+
+        def turn():
+            if dev.generation != gen or dev.app is None:
+                return
+            wait = self.call(dev, dev.app.step, 0)
+            self.at(self.now + max(1, min(1000 if wait is None else wait, 1000)), turn, dev)
+        self.at(self.now + 1, turn, dev)
+
+    def power_cut(self, dev):
+        """The device loses power now: its program stops where it is (between two
+        of its turns), uncommitted NVS values and RAM are gone, outputs float low."""
+        dev.generation += 1
+        dev.app = None
+        dev.pins = {}
+        self._sleep(dev)
 
     def start_broker(self, dev, build, period_ms=500):
         """Boots a broker: ``build()`` (run as the device) returns its app."""

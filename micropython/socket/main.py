@@ -1,0 +1,15 @@
+# Socket / PDU node entry point (see socket_app.py). An error (a bad
+# socket.json, a bug) is printed and the board resets after 10 s, so the
+# relays go back through their power-on states rather than staying in a
+# half-built program.
+import sys
+import time
+import machine
+import socket_app
+
+try:
+    socket_app.main()
+except Exception as e:
+    sys.print_exception(e)
+    time.sleep(10)
+    machine.reset()

@@ -1,0 +1,291 @@
+"""The socket / PDU node: a listening node (its radio is always on) with 1 to
+16 outlets, each a relay and a meter. It measures every MEASURE_MS, runs the
+safety rules itself (channel.py), integrates energy, reports every interval
+and at once on a change, and runs each COMMAND when it arrives::
+
+    import socket_app
+    socket_app.main()                 # on the device: never returns
+
+    app = socket_app.build()          # tests: a started app
+    wait_ms = app.step(0)             # one loop turn; ms until it needs the next
+
+Safety never waits for the radio: a turn measures and trips before it
+listens or sends, and a broker that is gone only costs the turn its
+retransmissions (about 40 ms per message).
+"""
+import time
+import espnow_proto as p
+import config as cfg
+from socket_commands import run_command, split_commands
+from socket_reports import encode, hello_records, pack, report_records
+
+_MAX_DT_MS = 10000  # a longer gap between readings is not integrated (the node was stalled)
+_MAX_RESULT_ROUNDS = 4
+
+
+def _due(now, at):
+    return time.ticks_diff(now, at) >= 0
+
+
+class SocketApp:
+    def __init__(self, link, channels, dht, store, boot, wiring, on_paired=None, rtc=None):
+        self.link = link
+        self.channels = channels
+        self.dht = dht
+        self.store = store
+        self.boot = boot
+        self.seq = 0
+        self.interval = store.load_interval() or wiring.get("interval_s", cfg.DEFAULT_INTERVAL_S)
+        self.min_interval = cfg.MIN_INTERVAL_S
+        self.step_share = wiring.get("report_step", cfg.REPORT_STEP)
+        self.hysteresis = int(wiring.get("humidity_hysteresis", cfg.HUMIDITY_HYSTERESIS) * 100 + 0.5)
+        self.humidity = self.temperature = None
+        self.dht_failed = False
+        self.first = True
+        self.clock_set = False
+        self.recent = []  # [(command id, RESULT records)], newest last
+        self.pending = []  # [(command id, records, unknown records)]
+        self.errors = 0
+        self._on_paired = on_paired
+        self._rtc = rtc
+        self._mask = None
+        now = time.ticks_ms()
+        self._last_measure = self._next_measure = self._next_dht = self._last_save = now
+        self._next_report = time.ticks_add(now, self.interval * 1000)
+
+    # --- what commands use ---------------------------------------------
+    def channel(self, number):
+        return self.channels[number - 1] if 1 <= number <= len(self.channels) else None
+
+    def set_interval(self, s):
+        self.interval = s
+        self.store.save_interval(s)
+        self._next_report = time.ticks_add(time.ticks_ms(), s * 1000)
+
+    def save_settings(self):
+        self.store.save_settings(self.channels)
+
+    def save_relays(self):
+        mask = sum(1 << i for i, c in enumerate(self.channels) if c.on)
+        if mask != self._mask:
+            self._mask = mask
+            self.store.save_relays(self.channels)
+
+    # --- start -----------------------------------------------------------
+    def start(self):
+        """Power-on states first, then a reading, HELLO and the first REPORT."""
+        was = self.store.load_relays() or 0
+        self._mask = was
+        for i, ch in enumerate(self.channels):
+            on = ch.power_on == p.POWER_ON_ON or (ch.power_on == p.POWER_ON_AS_IT_WAS and (was >> i) & 1)
+            ch.switch(bool(on))
+            ch.switched = False
+        self.save_relays()
+        self._read_dht(time.ticks_ms())
+        self._measure(time.ticks_ms())
+        head = [(p.R_FIRMWARE, cfg.FIRMWARE), (p.R_CAPABILITIES, self.capabilities()),
+                (p.R_INTERVAL, self.interval), (p.R_STATUS, self.status())]
+        for records, tail in pack(head, [encode(hello_records(c)) for c in self.channels]):
+            self._send(p.HELLO, records, tail)
+        self._report(self.channels)
+        self._answer()
+
+    def capabilities(self):
+        caps = p.CAP_RELAY | p.CAP_LISTENING
+        if any(c.meter is not None for c in self.channels):
+            caps |= p.CAP_POWER_METER
+        if self.dht is not None:
+            caps |= p.CAP_ENVIRONMENT
+        return caps
+
+    def status(self):
+        bits = p.ST_FIRST_AFTER_BOOT if self.first else 0
+        if any(c.trip for c in self.channels):
+            bits |= p.ST_TRIP_ACTIVE
+        if self.dht_failed:
+            bits |= p.ST_ENV_FAILED
+        if self.clock_set:
+            bits |= p.ST_CLOCK_SET
+        return bits
+
+    # --- one loop turn -----------------------------------------------------
+    def busy(self):
+        return False
+
+    def step(self, wait_ms=0):
+        now = time.ticks_ms()
+        if self.dht is not None and _due(now, self._next_dht):
+            self._read_dht(now)
+        if _due(now, self._next_measure):
+            self._measure(now)
+        for ch in self.channels:
+            if ch.off_at is not None and _due(now, ch.off_at):
+                ch.switch(False)
+        self.save_relays()
+        self._radio(wait_ms)
+        self._answer()
+        now = time.ticks_ms()
+        if _due(now, self._next_report):
+            self._next_report = time.ticks_add(now, self.interval * 1000)
+            self._report(self.channels)
+        else:
+            changed = [c for c in self.channels if c.switched or c.trip_news is not None
+                       or c.power_step(self.step_share, cfg.STEP_FLOOR_W * 10)]
+            if changed:
+                self._report(changed)
+        self._save_energy(now)
+        return self._wait_ms()
+
+    def run(self):
+        wait = 0
+        while True:
+            wait = self.step(wait)
+
+    def _wait_ms(self):
+        now = time.ticks_ms()
+        at = [self._next_measure, self._next_report] + [c.off_at for c in self.channels if c.off_at is not None]
+        if self.dht is not None:
+            at.append(self._next_dht)
+        return max(0, min(time.ticks_diff(t, now) for t in at))
+
+    # --- measuring ---------------------------------------------------------
+    def _read_dht(self, now):
+        self._next_dht = time.ticks_add(now, cfg.DHT_MS)
+        if self.dht is None:
+            return
+        got = self.dht.read()
+        self.dht_failed = got is None
+        self.temperature, self.humidity = (None, None) if got is None else got
+        for ch in self.channels:
+            ch.check_humidity(self.humidity, self.hysteresis)
+
+    def _measure(self, now):
+        dt = time.ticks_diff(now, self._last_measure)
+        self._last_measure = now
+        self._next_measure = time.ticks_add(now, cfg.MEASURE_MS)
+        dt = dt if 0 <= dt <= _MAX_DT_MS else 0
+        for ch in self.channels:
+            ch.measure(dt)
+
+    def _save_energy(self, now):
+        if time.ticks_diff(now, self._last_save) < cfg.ENERGY_SAVE_S * 1000:
+            return
+        if any(c.wh > c.saved_wh for c in self.channels):
+            self._last_save = now
+            self.store.save_energy(self.channels)
+            for c in self.channels:
+                c.saved_wh = c.wh
+
+    # --- radio -----------------------------------------------------------------
+    def _send(self, kind, records, tail=b""):
+        seq = self.seq
+        self.seq = (seq + 1) & 0xFFFF
+        receipt, _ = self.link.exchange(p.encode_message(kind, self.boot, seq, records, tail), self.boot, seq)
+        if self.link.discovered and self._on_paired is not None:
+            self.link.discovered = False
+            self._on_paired(self.link.broker)
+        if receipt is not None:
+            self._take_receipt(receipt)
+        for msg in self.link.commands:
+            self.pending += [(ident, r, msg.unknown) for ident, r in split_commands(msg.records)]
+        self.link.commands = []
+        return receipt is not None
+
+    def _take_receipt(self, receipt):
+        unix = receipt.get(p.R_TIME)
+        if unix is not None and self._rtc is not None:
+            t = time.gmtime(unix - (0 if time.gmtime(0)[0] == 1970 else 946684800))
+            self._rtc.datetime((t[0], t[1], t[2], t[6], t[3], t[4], t[5], 0))
+            self.clock_set = True
+        self.pending += [(ident, r, 0) for ident, r in split_commands(receipt.records)]
+
+    def _radio(self, wait_ms):
+        esp = self.link.esp
+        for i in range(8):
+            mac, data = esp.recv(wait_ms if i == 0 else 0)
+            if mac is None:
+                return
+            if self.link.broker is not None and bytes(mac) != self.link.broker:
+                continue
+            try:
+                msg = p.decode_message(data)
+            except p.ProtocolError:
+                self.errors += 1
+                continue
+            if msg.kind == p.COMMAND:
+                self.pending += [(ident, r, msg.unknown) for ident, r in split_commands(msg.records)]
+
+    def _answer(self):
+        for _ in range(_MAX_RESULT_ROUNDS):
+            todo, self.pending = self.pending, []
+            if not todo:
+                return
+            for ident, records, unknown in todo:
+                result = None
+                for seen, res in self.recent:
+                    if seen == ident:
+                        result = res  # a duplicate: answered again, not run twice
+                if result is None:
+                    result = run_command(self, ident, records, unknown)
+                    self.recent = self.recent[1 - cfg.RECENT_COMMANDS:] + [(ident, result)]
+                self.save_relays()
+                self._send(p.RESULT, result)
+
+    def _report(self, channels):
+        head = [(p.R_STATUS, self.status()), (p.R_INTERVAL, self.interval)]
+        if self.temperature is not None:
+            head += [(p.R_TEMPERATURE, self.temperature), (p.R_HUMIDITY, self.humidity)]
+        for records, tail in pack(head, [encode(report_records(c)) for c in channels]):
+            self._send(p.REPORT, records, tail)
+        self.first = False
+        for c in channels:
+            c.switched = False
+            c.trip_news = None
+            c.reported_dw = None if c.reading is None else c.reading[2]
+
+
+def build():
+    """Reads the wiring, sets every relay to its power-on state, starts the
+    radio, sends HELLO and the first REPORT; returns the running SocketApp."""
+    import esp32
+    import espnow
+    import machine
+    import network
+    from channel import Channel
+    from node_link import Link
+    from pairing import load_pairing, save_paired
+    from socket_config import load_wiring
+    from socket_hw import build_hardware
+    from socket_store import Store
+    wiring = load_wiring(cfg.WIRING_FILE)
+    relays, meters, dht = build_hardware(wiring)
+    store = Store(esp32.NVS(cfg.NVS_NAMESPACE), len(relays))
+    settings, energy = store.load_settings(), store.load_energy()
+    channels = []
+    for i, relay in enumerate(relays):
+        ch = Channel(i + 1, relay, meters[i], *settings[i])
+        ch.wh, ch.acc = energy[i]
+        ch.saved_wh = ch.wh
+        channels.append(ch)
+    broker, wifi_channel, lmk, pmk = load_pairing(cfg.PAIRING_FILE, cfg.PAIRED_FILE)
+    boot = store.bump_boot()  # after every check that could fail, so a reset loop does not wear the flash
+    sta = network.WLAN(network.STA_IF)
+    sta.active(True)
+    sta.config(channel=wifi_channel)
+    pm = getattr(network.WLAN, "PM_NONE", None)
+    if pm is not None:
+        sta.config(pm=pm)  # a listening node keeps its receiver on
+    sta.disconnect()
+    esp = espnow.ESPNow()
+    esp.active(True)
+    if pmk:
+        esp.set_pmk(pmk)
+    link = Link(esp, broker, cfg.RECEIPT_WINDOW_MS, cfg.RETRY_LIMIT, lmk)
+    app = SocketApp(link, channels, dht, store, boot, wiring,
+                    lambda mac: save_paired(cfg.PAIRED_FILE, mac), machine.RTC())
+    app.start()
+    return app
+
+
+def main():
+    build().run()
