@@ -1,7 +1,7 @@
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawnGateway } from '../helpers/gateway-process.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -111,4 +111,25 @@ test.serial('unexpected error in run (dataDir/spool is a file): one line on stde
   const fatal = gw.logs.find((l) => l.level === 60);
   t.regex(String((fatal?.err as { stack?: string } | undefined)?.stack), /\n\s+at /, 'the stack is in the log');
   t.false(existsSync(join(data, 'gateway.lock')), 'the lock is released');
+});
+
+test.serial('token file readable by others: a warning with the chmod from check-config (exit 0) and in the run log, not an error', async (t) => {
+  t.timeout(60_000);
+  const dir = await makeTempDir('badcfg');
+  t.teardown(() => dir.remove());
+  const token = join(dir.path, 'influx-token');
+  await writeFile(token, 'secret\n');
+  await chmod(token, 0o644);
+  const file = join(dir.path, 'gateway.yaml');
+  await writeFile(file, GOOD(INFLUX.replace('  token: t', `  tokenFile: ${token}`)).replaceAll('DATA', join(dir.path, 'data')));
+  const warning = `${file}: influx.tokenFile: ${token} (the InfluxDB token) is readable by group and others (mode 0644); run: chmod 600 ${token}`;
+  const check = spawnGateway(['check-config', '--config', file]);
+  t.is(await check.exited, 0);
+  t.is(check.stderr(), `espnow-gateway check-config: warning: ${warning}\n`);
+  const gw = spawnGateway(['run', '--config', file]);
+  t.teardown(() => gw.stop('SIGKILL').then(() => undefined));
+  const logged = await gw.waitForLog((l) => l.level === 40 && String(l.msg).includes('influx.tokenFile'), 30_000);
+  t.is(logged.msg, warning);
+  await gw.waitForLog((l) => l.msg === 'gateway started', 30_000);
+  t.is(await gw.stop('SIGTERM'), 0);
 });
