@@ -22,20 +22,29 @@ export interface EpdDriverOptions {
   log?: Logger;
 }
 
+/**
+ * What {@link EpdDriver.refresh} does:
+ * - `full`: Waveshare's `init(); display(); sleep()`, ending with the power off;
+ * - `base` (B/W V4): `init(); displayPartBaseImage()`, a full update that also
+ *   puts the picture into the controller's "old image" RAM, then deep sleep with
+ *   the power kept on so partials can follow;
+ * - `partial` (after a `base`): `displayPartial()` only, no init and no flash,
+ *   then deep sleep again with the power on.
+ */
+export type RefreshMode = 'full' | 'base' | 'partial';
+
 /** Options of {@link EpdDriver.refresh}. */
 export interface RefreshOptions {
-  /**
-   * B/W V4 only: the picture now on the glass; makes the refresh a partial one.
-   * Waveshare's sequence lays this base down with a full update first (about 2 s),
-   * then draws the frame with the partial waveform (about 0.3 s).
-   */
-  partialBase?: Uint8Array;
+  /** Default `full`. */
+  mode?: RefreshMode;
 }
 
 /**
- * Drives one Waveshare panel through a {@link Hal}. Every refresh is a whole
- * wake-up: init, picture, deep sleep and power off, because Waveshare warns that
- * a panel left powered is damaged and a sleeping one ignores data until re-init.
+ * Drives one Waveshare panel through a {@link Hal}. Every refresh ends in deep
+ * sleep, because Waveshare warns that a panel left awake is damaged. A `full`
+ * refresh then cuts the power as Waveshare's `sleep()` does; `base` and
+ * `partial` leave it on, because the SSD1680 keeps its RAM in deep sleep mode 1
+ * only while powered, and the partial waveform draws against the picture in it.
  */
 export class EpdDriver {
   readonly panel: PanelModel;
@@ -46,6 +55,7 @@ export class EpdDriver {
   private readonly log: Logger;
   private pinsReady = false;
   private moduleOpen = false;
+  private baseInRam = false;
 
   constructor(panel: PanelModel, hal: Hal, options: EpdDriverOptions = {}) {
     this.panel = panel;
@@ -56,29 +66,65 @@ export class EpdDriver {
     this.log = options.log ?? silentLogger;
   }
 
-  /** Shows `frame` (full refresh, or partial over `partialBase`), then puts the panel to sleep. */
+  /**
+   * True while the panel sleeps powered with the last picture in its RAM (after
+   * a successful `base` or `partial`), i.e. while a `partial` refresh may run.
+   * False after a `full` refresh, a failure, {@link powerOff} and in a new process.
+   */
+  get partialReady(): boolean {
+    return this.baseInRam;
+  }
+
+  /** Shows `frame` as `options.mode` says, then puts the panel to sleep. */
   async refresh(frame: Frame, options: RefreshOptions = {}): Promise<void> {
-    const planes = this.checkFrame(frame, options.partialBase);
-    const { panel } = this;
-    const steps = options.partialBase ? [...panel.init, ...(panel.partial ?? [])] : [...panel.init, ...panel.display];
+    const mode = options.mode ?? 'full';
+    const planes = this.checkFrame(frame, mode);
+    const steps = this.stepsFor(mode);
     this.setUpPins();
     const started = this.clock.now();
+    this.baseInRam = false;
+    // init() starts with module_init: from the power off, as after Waveshare's sleep().
+    if (mode !== 'partial' && this.moduleOpen) this.moduleExit();
     try {
       await this.run(steps, planes);
     } catch (error) {
       await this.powerDownAfter(error);
       throw error;
     }
-    await this.run(panel.sleep, planes);
-    this.log.debug({ panel: panel.name, partial: !!options.partialBase, ms: Math.round(this.clock.now() - started) }, 'epd refreshed');
+    this.baseInRam = mode !== 'full';
+    this.log.debug({ panel: this.panel.name, mode, ms: Math.round(this.clock.now() - started) }, 'epd refreshed');
   }
 
-  private checkFrame(frame: Frame, base: Uint8Array | undefined): Record<PlaneName, Uint8Array> {
+  /**
+   * Cuts the panel's power (Waveshare's `module_exit`), e.g. when the gateway
+   * stops. The panel already sleeps; its RAM is lost, the picture stays on the glass.
+   */
+  powerOff(): void {
+    this.baseInRam = false;
+    if (this.moduleOpen) this.moduleExit();
+  }
+
+  private stepsFor(mode: RefreshMode): readonly Step[] {
+    const { panel } = this;
+    const partial = panel.partial;
+    if (mode === 'full' || !partial) return [...panel.init, ...panel.display, ...panel.sleep];
+    if (mode === 'base') return [...panel.init, ...partial.base, ...partial.hold];
+    return [...partial.update, ...partial.hold];
+  }
+
+  private checkFrame(frame: Frame, mode: RefreshMode): Record<PlaneName, Uint8Array> {
     const { panel } = this;
     if (frame.red && !panel.hasRed) throw this.sizeError('a red plane was given but the panel has no red');
-    if (base && !panel.partial) throw this.sizeError('partial refresh is not supported');
-    const blank = blankPlane(panel);
-    const planes = { black: frame.black, red: frame.red ?? blank, base: base ?? blank };
+    if (mode !== 'full' && !panel.partial) {
+      throw new EpdError('EPD_NO_PARTIAL', `epd ${panel.name}: partial refresh is not supported (only mode "full")`);
+    }
+    if (mode === 'partial' && !this.baseInRam) {
+      throw new EpdError(
+        'EPD_NO_PARTIAL',
+        `epd ${panel.name}: a partial refresh needs the last picture in the panel's RAM; do a "base" refresh first (power was off, or the last refresh was full or failed)`,
+      );
+    }
+    const planes = { black: frame.black, red: frame.red ?? blankPlane(panel) };
     for (const [name, plane] of Object.entries(planes)) {
       if (plane.length !== planeBytes(panel)) {
         throw this.sizeError(`${name} plane has ${plane.length} bytes, expected ${planeBytes(panel)} (${panel.width}×${panel.height})`);
@@ -184,7 +230,7 @@ export class EpdDriver {
       return;
     }
     try {
-      await this.run(this.panel.sleep, { black: new Uint8Array(), red: new Uint8Array(), base: new Uint8Array() });
+      await this.run(this.panel.sleep, { black: new Uint8Array(), red: new Uint8Array() });
     } catch {
       this.moduleExit();
     }

@@ -1,7 +1,7 @@
 import type { Level } from './hal.ts';
 
 /** Which picture a {@link Step} of kind `plane` sends. */
-export type PlaneName = 'black' | 'red' | 'base';
+export type PlaneName = 'black' | 'red';
 
 /**
  * One step of a command sequence. Sequences are data so that each panel's
@@ -51,13 +51,32 @@ export interface PanelModel {
   readonly init: readonly Step[];
   /** A full refresh of `black` (and `red`): Waveshare's `display()`. */
   readonly display: readonly Step[];
-  /**
-   * A partial refresh of `black` over `base`, run after `init` (B/W only):
-   * Waveshare's `displayPartBaseImage(base)` (a full update) then `displayPartial(black)`.
-   */
-  readonly partial?: readonly Step[];
+  /** Partial refresh (B/W only); absent on panels without it. */
+  readonly partial?: PartialSteps;
   /** Deep sleep and power off: Waveshare's `sleep()`. */
   readonly sleep: readonly Step[];
+}
+
+/**
+ * The steps of Waveshare's partial refresh, split at the deep sleeps the driver
+ * puts between refreshes. The controller keeps its RAM in deep sleep mode 1 as
+ * long as it stays powered, and the partial waveform needs the picture on the
+ * glass in that RAM, so between `base` and the partials the power stays on.
+ */
+export interface PartialSteps {
+  /**
+   * Run after `init`: Waveshare's `displayPartBaseImage(black)`, the picture
+   * into both RAM banks (0x24 new, 0x26 old) and a full update (with the flash).
+   */
+  readonly base: readonly Step[];
+  /**
+   * Run with no `init`, on a controller that sleeps with a base in its RAM:
+   * Waveshare's `displayPartial(black)`, woken by a RST pulse, new picture into
+   * 0x24 only, partial update (no flash).
+   */
+  readonly update: readonly Step[];
+  /** After `base` and `update`: Waveshare's `sleep()` without `module_exit`, so the power and RAM stay. */
+  readonly hold: readonly Step[];
 }
 
 /** Bytes per row: ceil(width / 8). */

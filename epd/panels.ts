@@ -19,8 +19,15 @@ const SSD1680_WINDOW: readonly Step[] = [
 
 const SSD1680_RESET: Step = { op: 'reset', levels: [1, 0, 1], holdMs: [20, 2, 20] };
 
-/** Deep sleep mode 1 keeps RAM, so a later partial refresh can rely on it (epd.md 5.1). */
-const SSD1680_SLEEP: readonly Step[] = [cmd(0x10, 0x01), { op: 'delay', ms: 2000 }, { op: 'moduleExit' }];
+/**
+ * Deep sleep mode 1 (0x10 01): the SSD1680 keeps its RAM while powered and wakes
+ * only on a hardware reset (SSD1680 datasheet, command 0x10). The 2 s are
+ * Waveshare's, before the power may be cut.
+ */
+const SSD1680_DEEP_SLEEP: readonly Step[] = [cmd(0x10, 0x01), { op: 'delay', ms: 2000 }];
+
+/** Waveshare's `sleep()`: deep sleep, then `module_exit` cuts the HAT's 5 V, and with it the RAM. */
+const SSD1680_SLEEP: readonly Step[] = [...SSD1680_DEEP_SLEEP, { op: 'moduleExit' }];
 
 /** Waveshare 2.13" e-Paper HAT (B) V4: SSD1680, black/white/red, 122×250. */
 export const EPD_2IN13B_V4: PanelModel = {
@@ -88,21 +95,22 @@ export const EPD_2IN13_V4: PanelModel = {
     cmd(0x18, 0x80),
     WAIT,
   ],
+  // display(): used when no partial follows (fullRefreshEvery 0); writes 0x24 only.
   display: [{ op: 'plane', cmd: 0x24, plane: 'black' }, cmd(0x22, 0xf7), cmd(0x20), WAIT],
-  // Waveshare's order for partials, after init: displayPartBaseImage(base), then
-  // displayPartial(black). The panel slept since the last refresh, so each wake-up
-  // lays the base down again (issue 10).
-  partial: [
-    // displayPartBaseImage: the picture on the glass into both RAM banks (0x26 is
-    // the "old" image the differential waveform compares with), then a full update.
-    { op: 'plane', cmd: 0x24, plane: 'base' }, { op: 'plane', cmd: 0x26, plane: 'base' },
-    cmd(0x22, 0xf7), cmd(0x20), WAIT,
-    // displayPartial: a 1 ms RST pulse with no BUSY wait, border to VCOM, the window
-    // again, the new picture into 0x24 only, display mode 2 (0x22 FF).
-    { op: 'reset', levels: [0, 1], holdMs: [1, 0] },
-    cmd(0x3c, 0x80), ...SSD1680_WINDOW,
-    { op: 'plane', cmd: 0x24, plane: 'black' }, cmd(0x22, 0xff), cmd(0x20), WAIT,
-  ],
+  partial: {
+    // displayPartBaseImage: the picture into both RAM banks (0x26 is the "old"
+    // image the partial waveform compares with), then a full update.
+    base: [{ op: 'plane', cmd: 0x24, plane: 'black' }, { op: 'plane', cmd: 0x26, plane: 'black' }, cmd(0x22, 0xf7), cmd(0x20), WAIT],
+    // displayPartial: a 1 ms RST pulse (wakes the controller from deep sleep, RAM
+    // kept) with no BUSY wait, border to VCOM, the window again, the new picture
+    // into 0x24 only, display mode 2 (0x22 FF). No SWRESET, no init.
+    update: [
+      { op: 'reset', levels: [0, 1], holdMs: [1, 0] },
+      cmd(0x3c, 0x80), ...SSD1680_WINDOW,
+      { op: 'plane', cmd: 0x24, plane: 'black' }, cmd(0x22, 0xff), cmd(0x20), WAIT,
+    ],
+    hold: SSD1680_DEEP_SLEEP,
+  },
   sleep: SSD1680_SLEEP,
 };
 

@@ -4,14 +4,15 @@ import { GatewayError } from '../errors.ts';
 import { packPlane } from '../../epd/pack.ts';
 import { panelByName } from '../../epd/panels.ts';
 import { readInkRaster } from '../../epd/png-raster.ts';
-import { traceRefresh } from '../../epd/trace-refresh.ts';
+import { traceRefreshes } from '../../epd/trace-refresh.ts';
 
 const USAGE =
   'usage: espnow-gateway epd-trace --panel 2in13b_v4|2in13b_v3|2in13_v4 --black B.png [--red R.png] [--partial-base BASE.png]\n' +
-  '  Prints the epd-trace/1 trace of one refresh (init, picture, sleep) as JSON: {"events", "stream_sha256", "events_sha256"}.\n' +
+  '  Prints the epd-trace/1 trace of one refresh (init, picture, sleep, power off) as JSON: {"events", "stream_sha256", "events_sha256"}.\n' +
   '  PNGs at the panel\'s native portrait or landscape size; dark pixels (grey < 128) are ink.\n' +
-  '  --partial-base (2in13_v4 only): a partial refresh instead of a full one, as Waveshare\'s driver does it:\n' +
-  '    BASE into both RAM banks with a full update (displayPartBaseImage), then B with the partial waveform (displayPartial).\n';
+  '  --partial-base (2in13_v4 only): the gateway\'s partial refresh instead: BASE into both RAM banks with a full update\n' +
+  '    (displayPartBaseImage) and deep sleep with the power on, then B alone with the partial waveform (displayPartial),\n' +
+  '    deep sleep and power off.\n';
 
 /**
  * `epd-trace`: what the driver would send the panel for one picture, to compare
@@ -49,7 +50,9 @@ export async function epdTrace(argv: string[], out: NodeJS.WritableStream): Prom
     const black = packPlane(await readInkRaster(values.black), panel);
     const red = values.red ? packPlane(await readInkRaster(values.red), panel) : undefined;
     const base = values['partial-base'] ? packPlane(await readInkRaster(values['partial-base']), panel) : undefined;
-    const trace = await traceRefresh(panel, { black, red }, { partialBase: base });
+    const trace = base
+      ? await traceRefreshes(panel, [{ frame: { black: base }, mode: 'base' }, { frame: { black, red }, mode: 'partial' }])
+      : await traceRefreshes(panel, [{ frame: { black, red } }]);
     out.write(`${JSON.stringify(trace)}\n`);
     return 0;
   } catch (error) {

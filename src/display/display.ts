@@ -63,7 +63,6 @@ export class Display {
   private readonly history: RefreshHistory = { partialsSinceFull: 0 };
   private pngBody?: string;
   private panelBody?: string;
-  private panelBlack?: Uint8Array;
   private panelOpened = false;
   private readonly rasterize: Rasterize;
 
@@ -114,11 +113,15 @@ export class Display {
     }
   }
 
-  /** Cancels the schedule and waits for a refresh under way; the panel sleeps after every refresh. */
+  /**
+   * Cancels the schedule, waits for a refresh under way and cuts the panel's
+   * power (it already sleeps; between partial refreshes it sleeps powered to keep its RAM).
+   */
   async stop(): Promise<void> {
     await this.task?.stop();
     this.task = undefined;
     await this.running?.catch(() => undefined);
+    this.driver?.powerOff();
   }
 
   /** Draws now, writes the PNG and refreshes the panel if its minimum interval allows. */
@@ -145,7 +148,7 @@ export class Display {
     const action = this.driver
       ? decideRefresh(this.history, nowMs, force || drawing.body !== this.panelBody, {
         minRefreshS: config.minRefreshS,
-        partial: !!this.panel?.partial && this.panelBlack !== undefined,
+        partial: this.driver.partialReady,
         fullRefreshEvery: config.fullRefreshEvery,
         quietHours: config.quietHours,
         minuteOfDay: this.minuteOfDay(nowMs),
@@ -159,26 +162,30 @@ export class Display {
     if (action !== 'none' && this.driver) {
       const black = packPlane(screen.black, geometry);
       const red = geometry.hasRed ? packPlane(screen.red, geometry) : undefined;
-      await this.refreshPanel(action, { black, red }, nowMs);
-      this.panelBody = drawing.body;
+      if (await this.refreshPanel(action, { black, red }, nowMs)) this.panelBody = drawing.body;
     }
     return { pngWritten: true, action };
   }
 
-  private async refreshPanel(action: RefreshAction, frame: { black: Uint8Array; red?: Uint8Array }, nowMs: number): Promise<void> {
+  /** True when the panel shows `frame`; a failure is logged and retried once `minRefreshS` has passed. */
+  private async refreshPanel(action: RefreshAction, frame: { black: Uint8Array; red?: Uint8Array }, nowMs: number): Promise<boolean> {
     const history = this.history;
     history.lastRefreshMs = nowMs;
     if (action === 'full') {
       history.lastFullMs = nowMs;
       history.partialsSinceFull = 0;
     } else history.partialsSinceFull += 1;
+    // A full refresh on the B/W panel lays the picture down as the base of the partials
+    // that follow (both RAM banks); the driver then keeps it in the sleeping panel's RAM.
+    const mode = action === 'partial' ? 'partial' : this.panel?.partial && this.options.config.fullRefreshEvery > 0 ? 'base' : 'full';
     try {
-      await this.driver!.refresh(frame, action === 'partial' ? { partialBase: this.panelBlack } : {});
-      this.panelBlack = frame.black;
-      this.options.log.info({ panel: this.panel?.name, action }, 'e-ink refreshed');
+      await this.driver!.refresh(frame, { mode });
+      this.options.log.info({ panel: this.panel?.name, action, mode }, 'e-ink refreshed');
+      return true;
     } catch (error) {
-      this.panelBlack = undefined; // next time a full refresh: the glass is in an unknown state
+      // The driver powered the panel down: the next refresh is a full one (partialReady is false).
       this.options.log.error({ err: error, panel: this.panel?.name, action }, 'e-ink refresh failed; will retry after the minimum interval');
+      return false;
     }
   }
 

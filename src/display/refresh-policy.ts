@@ -15,7 +15,11 @@ export interface RefreshHistory {
 export interface RefreshPolicy {
   /** Least time between refreshes, s (the config's `minRefreshS`). */
   minRefreshS: number;
-  /** Whether the panel can refresh partially (2in13_v4). */
+  /**
+   * Whether a partial refresh can run now: the 2in13_v4 with the last picture in
+   * its sleeping controller's RAM (`EpdDriver.partialReady`; false after a
+   * restart or a failed refresh, so the next one is full).
+   */
   partial: boolean;
   /** Partial refreshes allowed between two full ones (the config's `fullRefreshEvery`). */
   fullRefreshEvery: number;

@@ -6,10 +6,8 @@ import { blankPlane, packPlane } from '../../epd/pack.ts';
 import { planeBytes } from '../../epd/panel-model.ts';
 import { EPD_2IN13_V4, EPD_2IN13B_V3, EPD_2IN13B_V4, panelByName } from '../../epd/panels.ts';
 import { RecordingHal } from '../../epd/recording-hal.ts';
-import { toTraceEvents, type TraceEvent } from '../../epd/trace.ts';
+import { toTraceEvents } from '../../epd/trace.ts';
 import { traceRefresh } from '../../epd/trace-refresh.ts';
-
-const SLEEP_TAIL: TraceEvent[] = [{ cmd: 0x10 }, { data: [1] }, { delay_ms: 2000 }, { module_exit: true }];
 
 test('a BUSY line that never goes idle ends in EPD_BUSY_TIMEOUT after the timeout, with the panel powered off', async (t) => {
   const hal = new RecordingHal({ read: () => 1 }); // SSD1680: 1 = busy
@@ -44,9 +42,11 @@ test('a plane of the wrong size is refused before anything is sent', async (t) =
   await t.throwsAsync(new EpdDriver(EPD_2IN13_V4, hal).refresh({ black: blankPlane(EPD_2IN13_V4), red: blankPlane(EPD_2IN13_V4) }), {
     message: /has no red/,
   });
-  await t.throwsAsync(driver.refresh({ black: blankPlane(EPD_2IN13B_V4) }, { partialBase: blankPlane(EPD_2IN13B_V4) }), {
-    message: /partial refresh is not supported/,
-  });
+  for (const mode of ['base', 'partial'] as const) {
+    await t.throwsAsync(driver.refresh({ black: blankPlane(EPD_2IN13B_V4) }, { mode }), {
+      message: 'epd 2in13b_v4: partial refresh is not supported (only mode "full")',
+    });
+  }
   t.deepEqual(hal.ops.filter((op) => op.op === 'spiWrite' || op.op === 'write'), []);
 });
 
@@ -71,18 +71,7 @@ test('packing: an image neither portrait nor landscape is an error; padding bits
   t.is(packPlane({ width: 250, height: 122, ink }, panel)[15], 0x80);
 });
 
-test('2in13_v4 partial refresh: base and new picture go where displayPartBaseImage and displayPartial put them', async (t) => {
-  const base = blankPlane(EPD_2IN13_V4);
-  const black = base.map((b, i) => (i < 16 ? 0x00 : b)); // top row black
-  const { events } = await traceRefresh(EPD_2IN13_V4, { black }, { partialBase: base });
-  const planes = events.flatMap((e, i) => ('data' in e && e.data.length === 4000 ? [[(events[i - 1] as { cmd: number }).cmd, e.data]] : []));
-  t.deepEqual(planes, [[0x24, Array.from(base)], [0x26, Array.from(base)], [0x24, Array.from(black)]]);
-  const updates = events.flatMap((e, i) => ('cmd' in e && e.cmd === 0x22 ? [(events[i + 1] as { data: number[] }).data[0]] : []));
-  t.deepEqual(updates, [0xf7, 0xff]); // a full update of the base, then display mode 2
-  t.deepEqual(events.slice(-SLEEP_TAIL.length), SLEEP_TAIL);
-});
-
-test('every refresh of every panel ends asleep with the power off', async (t) => {
+test('every full refresh of every panel ends asleep with the power off', async (t) => {
   for (const name of ['2in13b_v4', '2in13b_v3', '2in13_v4']) {
     const panel = panelByName(name);
     const trace = await traceRefresh(panel, { black: new Uint8Array(planeBytes(panel)) });
