@@ -1,6 +1,7 @@
 import { silentLogger, type Logger } from '../log.ts';
 import type { HeldJournal } from './held-journal.ts';
 import type { HeldCodec } from './held-points.ts';
+import { HeldRelease } from './held-release.ts';
 import type { SyncState } from './sync-probe.ts';
 import type { WallClock } from './wall-clock.ts';
 
@@ -103,9 +104,9 @@ export class ClockGuard<T> {
   private noSourceSaid = false;
   private remindedAt = -Infinity;
   private heldSinceMono: number | undefined;
-  private counters = { dropped: 0, jumps: 0, lastJumpMs: undefined as number | undefined, invalid: 0 };
+  private counters = { dropped: 0, jumps: 0, lastJumpMs: undefined as number | undefined };
   private timer: NodeJS.Timeout | undefined;
-  private removeTimer: NodeJS.Timeout | undefined;
+  private readonly onDisk: HeldRelease<T> | undefined;
 
   constructor(options: ClockGuardOptions<T>) {
     this.options = {
@@ -118,6 +119,10 @@ export class ClockGuard<T> {
       ...options,
     };
     this.log = (options.log ?? silentLogger).child({ stage: 'clock' });
+    const { journal } = options;
+    this.onDisk = journal && new HeldRelease({
+      journal, release: options.release, offsetMs: () => this.offsetMs ?? 0, releaseGraceMs: this.options.releaseGraceMs, log: this.log,
+    });
   }
 
   /** Stamps `item` now and releases it, or holds it until the clock is trusted. */
@@ -129,9 +134,8 @@ export class ClockGuard<T> {
       return;
     }
     this.heldSinceMono ??= monoMs;
-    const { journal } = this.options;
-    if (journal) {
-      journal.store.append(monoMs, journal.encode(item));
+    if (this.onDisk) {
+      this.onDisk.hold(item, monoMs);
       return;
     }
     this.queue.push({ item, monoMs });
@@ -200,6 +204,7 @@ export class ClockGuard<T> {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    if (this.trustedFlag) this.onDisk?.finish();
     const store = this.options.journal?.store;
     store?.close();
     const held = this.held();
@@ -212,8 +217,7 @@ export class ClockGuard<T> {
 
   /** The sink has closed (its data is on disk): journal files of released items go now. */
   afterSinkClosed(): void {
-    clearTimeout(this.removeTimer);
-    this.options.journal?.store.removeReleased();
+    this.onDisk?.afterSinkClosed();
   }
 
   /** Current state, for the display and `doctor`. */
@@ -229,7 +233,7 @@ export class ClockGuard<T> {
   }
 
   private held(): number {
-    return this.queue.length + (this.options.journal?.store.held ?? 0);
+    return this.queue.length + (this.onDisk?.held ?? 0);
   }
 
   private remind(mono: number, wall: number): void {
@@ -257,29 +261,6 @@ export class ClockGuard<T> {
       const { item, monoMs } = this.queue.shift()!;
       this.options.release(item, monoMs + offset);
     }
-    const journal = this.options.journal;
-    if (!journal || journal.store.held === 0) return;
-    let estimated = 0;
-    let released = 0;
-    for (const reading of journal.store.drain(offset)) {
-      let item: T;
-      try {
-        item = journal.decode(reading.payload);
-      } catch (err) {
-        this.counters.invalid += 1;
-        this.log.warn({ err }, 'held reading unreadable: skipped');
-        continue;
-      }
-      if (reading.estimated) estimated += 1;
-      released += 1;
-      this.options.release(item, reading.wallMs);
-    }
-    this.log.info({ released, estimated }, 'held readings stored');
-    if (estimated > 0) {
-      this.log.warn({ estimated }, 'readings held by an earlier boot that never synced: its start time is unknown, so they are stored at the latest time they can have happened (just before this boot), spacing kept');
-    }
-    clearTimeout(this.removeTimer);
-    this.removeTimer = setTimeout(() => journal.store.removeReleased(), this.options.releaseGraceMs);
-    this.removeTimer.unref();
+    this.onDisk?.begin(offset);
   }
 }

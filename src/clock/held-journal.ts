@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log.ts';
-import { encodeRecords, scanRecords } from '../spool/record-codec.ts';
+import { encodeRecords, RECORD_HEADER_BYTES, scanRecords } from '../spool/record-codec.ts';
 import { rebaseBoots, type HeldBoot } from './held-rebase.ts';
 import { readBootId } from './wall-clock.ts';
 
@@ -36,6 +36,7 @@ export interface DrainedReading {
 interface HeldFile { seq: number; bootId: string; path: string; bytes: number; readings: number }
 interface Chunk { buf: Buffer; count: number }
 
+const READING = 'r'.charCodeAt(0);
 const FILE_NAME = /^(\d{16})-([0-9A-Za-z-]+)\.held$/;
 
 /**
@@ -174,12 +175,18 @@ export class HeldJournal {
     if (!match) return;
     const path = join(this.o.dir, name);
     const data = readFileSync(path);
-    const scan = scanRecords(data);
+    const scan = scanRecords(data, Infinity, false);
     if (scan.validBytes < data.length) {
-      this.log.warn({ file: path, cutBytes: data.length - scan.validBytes, kept: scan.lines.length }, 'held-readings file has a torn or corrupt tail (power cut?): kept the whole records before it');
+      this.log.warn({ file: path, cutBytes: data.length - scan.validBytes, kept: scan.ends.length }, 'held-readings file has a torn or corrupt tail (power cut?): kept the whole records before it');
       truncateSync(path, scan.validBytes);
     }
-    const readings = scan.lines.filter((l) => l.startsWith('r ')).length;
+    // Counted without decoding: a reading's payload starts with `r`, a marker's with `o`.
+    let readings = 0;
+    let at = 0;
+    for (const end of scan.ends) {
+      if (data[at + RECORD_HEADER_BYTES] === READING) readings += 1;
+      at = end;
+    }
     if (readings === 0) {
       unlinkSync(path);
       return;

@@ -114,9 +114,15 @@ export function systemSyncProbe(options: SyncProbeOptions = {}): SyncProbe {
     }
     return synced;
   };
+  // Without a source the answer is asked per reading for ever: look again only every `interval`.
+  let noSourceAt = -Infinity;
   const state = (): SyncState => {
+    if (synced) return 'synced';
+    if (monotonic() - noSourceAt < interval) return 'no-source';
     if (probe()) return 'synced';
-    return fallback || exists(dirname(flagFile)) ? 'waiting' : 'no-source';
+    if (fallback || exists(dirname(flagFile))) return 'waiting';
+    noSourceAt = monotonic();
+    return 'no-source';
   };
   return Object.assign(probe, { state, source: describeSource(flagFile, options.useTimedatectl !== false) });
 }

@@ -198,6 +198,7 @@ test('a Pi that boots without network: readings are held on disk, then stored wi
   c.advance(30_000);
   c.sync(REAL);
   g.check();
+  await turn(); // handed on in chunks, one per event-loop turn
   t.deepEqual(out, [{ item: 'first', wallMs: REAL - 90_000 }, { item: 'second', wallMs: REAL - 30_000 }]);
   t.is(g.status.held, 0);
   t.is(log.find('held readings stored').length, 1);
@@ -242,6 +243,7 @@ test('SIGTERM while the clock is not synced: the held readings stay on disk, the
   c.advance(1000);
   c.sync(REAL);
   second.g.check();
+  await turn();
   t.deepEqual(second.out.map((o) => o.item), ['r0', 'r1', 'r2']);
   t.deepEqual(second.out.map((o) => o.wallMs), [REAL - 1000, REAL - 1000, REAL - 1000]);
   second.g.stop();
@@ -268,6 +270,28 @@ test('no sync source and a clock before 2025: held until the clock is set', asyn
   t.deepEqual(out, []);
   c.setWall(REAL);
   g.check();
+  await turn();
   t.deepEqual(out, [{ item: 'a', wallMs: REAL }]);
   g.stop();
+});
+
+test('5,000 held readings are handed on 1000 per event-loop turn, in order, with readings arriving meanwhile behind them', async (t) => {
+  const c = stateClock(BOOT_1970);
+  const { g, out } = await journalGuard(t, c.clock);
+  g.start();
+  for (let i = 0; i < 5_000; i += 1) {
+    g.submit(`h${i}`);
+    c.advance(1);
+  }
+  c.sync(REAL);
+  g.check();
+  await turn();
+  t.is(out.length, 1000, 'one chunk per turn');
+  g.submit('fresh');
+  t.is(out.length, 1000, 'held behind the release under way');
+  g.stop(); // SIGTERM mid-release: the rest is handed on before the sink closes
+  t.is(out.length, 5_001);
+  t.deepEqual(out.slice(-2).map((o) => o.item), ['h4999', 'fresh']);
+  t.true(out.every((o, i) => i === 0 || o.wallMs >= out[i - 1].wallMs), 'times in order');
+  t.is(g.status.held, 0);
 });

@@ -76,3 +76,16 @@ test('probeSyncOnce waits for timedatectl and tells the three cases apart (docto
   t.is((await probeSyncOnce({ exists: existing(TIMESYNC_DIR), useTimedatectl: false })).state, 'waiting');
   t.is((await probeSyncOnce({ exists: () => false })).state, 'no-source');
 });
+
+test('without a source the file system is looked at again only every fallbackIntervalMs, not per reading', (t) => {
+  let mono = 0;
+  let stats = 0;
+  const probe = systemSyncProbe({ exists: () => { stats += 1; return false; }, monotonic: () => mono, fallbackIntervalMs: 30_000 });
+  t.is(probe.state(), 'no-source');
+  const after = stats;
+  for (let i = 0; i < 1000; i += 1) probe.state();
+  t.is(stats, after);
+  mono += 30_000;
+  t.is(probe.state(), 'no-source');
+  t.true(stats > after);
+});
