@@ -1,3 +1,4 @@
+import type { SyncAnswer } from '../clock/index.ts';
 import type { OpenPort } from '../serial/open-port.ts';
 import { checkBrokerLine } from './broker-check.ts';
 import { skip, type CheckResult } from './check-result.ts';
@@ -19,8 +20,8 @@ export interface DoctorDeps {
   fetch: Fetch;
   exists(path: string): Promise<boolean>;
   statfs(path: string): Promise<StatFs>;
-  /** True when the system clock is NTP-synced. */
-  clockSynced(): Promise<boolean>;
+  /** The clock's sync state (probeSyncOnce); a boolean means synced or waiting. */
+  clockSynced(): Promise<boolean | SyncAnswer>;
   /** Wall clock, ms. */
   now(): number;
   /** Default {@link DEFAULT_SPI_PATHS}. */
