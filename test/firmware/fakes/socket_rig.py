@@ -22,14 +22,15 @@ def add(name, mac, root, wiring):
     buses = [(b["scl"], b["sda"]) for b in wiring.get("i2c", [])]
     for b in buses:
         d.i2c.setdefault(b, {})
-    for e in wiring.get("expanders", []):
+    for e in wiring.get("expanders", []) if all(e.get("bus", 9) < len(buses) for e in wiring.get("expanders", [])) else []:
         chip = Mcp23017Chip()
         d.i2c[buses[e["bus"]]][e["addr"]] = chip
         d.expanders.append(chip)
     for n, ch in enumerate(wiring["channels"], 1):
         m = ch.get("meter")
-        if not m:
-            continue
+        if not m or m.get("type") not in ("ina219", "ina3221", "mains") or \
+                (m["type"] != "mains" and m.get("bus", 99) >= len(buses)):
+            continue  # a wiring the firmware must refuse: no chip for it
         if m["type"] == "ina219":
             chip = Ina219Chip(m["shunt_mohm"] / 1000)
             d.i2c[buses[m["bus"]]][m["addr"]] = chip
@@ -102,7 +103,7 @@ def relay_levels(name):
     for ch in d.wiring["channels"]:
         r = ch["relay"]
         if "expander" in r:
-            level = d.expanders[r["expander"]].level(r["pin"])
+            level = d.expanders[r["expander"]].level(r["pin"]) if r["expander"] < len(d.expanders) else None
         else:
             level = d.pins.get(r["pin"])
         if level is not None and r.get("active_low"):
