@@ -113,9 +113,9 @@ const PDU: SocketWiring = {
   dht: { pin: 4, type: 'dht11' },
   channels: Array.from({ length: 16 }, (_, i) => ({
     relay: { expander: 0, pin: i, active_low: true },
-    meter: i < 12
+    meter: (i < 12
       ? { type: 'ina3221', bus: 0, addr: 0x40 + Math.floor(i / 3), input: (i % 3) + 1, shunt_mohm: 50 }
-      : { type: 'ina219', bus: 1, addr: 0x40 + i - 12, shunt_mohm: 50, max_ma: 6000 },
+      : { type: 'ina219', bus: 1, addr: 0x40 + i - 12, shunt_mohm: 50, max_ma: 6000 }) as Record<string, number | string>,
   })),
 };
 
