@@ -63,7 +63,7 @@ export class Gateway {
     const { influx } = config;
     if (influx) {
       this.spool = new Spool({
-        dir: join(config.dataDir, 'spool'), rejectedDir: join(config.dataDir, 'rejected'),
+        dir: join(config.dataDir, 'spool'),
         maxBytes: config.spool.maxBytes, fsyncIntervalMs: config.spool.fsyncIntervalMs, log,
       });
       this.sink = new InfluxSink({

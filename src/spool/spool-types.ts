@@ -21,8 +21,6 @@ export const DEFAULT_MAX_HELD_BYTES = 16 * 1024 * 1024;
 export interface SpoolOptions {
   /** Directory of the segments and the `ack` file, e.g. `<dataDir>/spool`. Created if missing. */
   dir: string;
-  /** Where {@link Spool.setAside} puts rejected batches; default `<dir>/../rejected`. */
-  rejectedDir?: string;
   /** Bound of all segments together, bytes; oldest segments go past it. Default {@link DEFAULT_SPOOL_MAX_BYTES}. */
   maxBytes?: number;
   /** fsync period of appended data and of the ack cursor, ms. Default {@link DEFAULT_FSYNC_INTERVAL_MS}. */
@@ -30,7 +28,7 @@ export interface SpoolOptions {
   /** Segment size, bytes. Default {@link DEFAULT_SEGMENT_BYTES}, capped at `maxBytes / 4`. */
   segmentBytes?: number;
   log: Logger;
-  /** Wall clock, ms since epoch; names rejected files. Default `Date.now`. */
+  /** Wall clock, ms since epoch (disk-health episodes, free-space checks). Default `Date.now`. */
   now?: () => number;
   /** Bound of points held in memory while the disk refuses writes, bytes. Default {@link DEFAULT_MAX_HELD_BYTES}. */
   maxHeldBytes?: number;
@@ -57,7 +55,7 @@ export interface SpoolPosition extends Cursor {
   index: number;
 }
 
-/** Lines handed out by {@link Spool.read}; give it back to `ack` or `setAside`. */
+/** Lines handed out by {@link Spool.read}; give it back to `ack` once delivered (or set aside by the sink). */
 export interface SpoolBatch {
   readonly lines: readonly string[];
   readonly start: SpoolPosition;
@@ -72,8 +70,6 @@ export interface SpoolStats {
   pendingBytes: number;
   /** Unacknowledged lines deleted because the spool was full (since start). */
   droppedLines: number;
-  /** Lines set aside as rejected (since start). */
-  rejectedLines: number;
   /** Segment files on disk. */
   segments: number;
   /** Bytes this process wrote to disk: records, ack files, rejected files. */

@@ -15,7 +15,6 @@ import {
   DEFAULT_FSYNC_INTERVAL_MS, DEFAULT_MAX_HELD_BYTES, DEFAULT_SEGMENT_BYTES, DEFAULT_SPOOL_MAX_BYTES, STAGE_FLUSH_BYTES,
   type OpenReport, type SpoolBatch, type SpoolOptions, type SpoolStats,
 } from './spool-types.ts';
-import { writeRejected } from './write-rejected.ts';
 
 export * from './spool-types.ts';
 
@@ -88,13 +87,12 @@ export class Spool {
     this.flushQueued = false;
     this.s.flush();
   };
-  private readonly counters = { droppedLines: 0, rejectedLines: 0, bytesWritten: 0, fsyncs: 0 };
+  private readonly counters = { droppedLines: 0, bytesWritten: 0, fsyncs: 0 };
 
   constructor(options: SpoolOptions) {
     const maxBytes = options.maxBytes ?? DEFAULT_SPOOL_MAX_BYTES;
     this.opts = {
       dir: options.dir,
-      rejectedDir: options.rejectedDir ?? join(options.dir, '..', 'rejected'),
       maxBytes,
       fsyncIntervalMs: options.fsyncIntervalMs ?? DEFAULT_FSYNC_INTERVAL_MS,
       segmentBytes: Math.max(MAX_RECORD_BYTES + RECORD_HEADER_BYTES, Math.min(options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, Math.floor(maxBytes / 4))),
@@ -192,17 +190,6 @@ export class Spool {
       throw new GatewayError('SPOOL_ACK_ORDER', `spool ${this.opts.dir}: ack out of order (batch starts after the oldest unacknowledged line)`);
     }
     this.s.cursor = { ...batch.end };
-  }
-
-  /** Writes `batch` to `<rejectedDir>/<time>.lp` under a `# reason` header, then acknowledges it. */
-  async setAside(batch: SpoolBatch, reason: string): Promise<string> {
-    const { path, bytes } = await writeRejected(this.opts.rejectedDir, new Date(this.opts.now()), batch.lines, reason);
-    this.counters.bytesWritten += bytes;
-    this.counters.fsyncs += 1;
-    this.counters.rejectedLines += batch.lines.length;
-    this.log.warn({ file: path, lines: batch.lines.length, reason }, 'batch rejected by the server: set aside');
-    await this.ack(batch);
-    return path;
   }
 
   /** Backlog and counters. */

@@ -147,23 +147,6 @@ test('full spool: oldest segments are dropped, counted and logged; the newest li
   });
 });
 
-test('setAside writes the batch with the reason as a comment and moves on', async (t) => {
-  await withDir(async (dir) => {
-    const spool = make(dir, { now: () => Date.UTC(2025, 0, 2, 3, 4, 5, 6) });
-    await spool.open();
-    spool.append(['bad line', ...lines(0, 2)]);
-    const batch = (await spool.read(1))!;
-    const path = await spool.setAside(batch, 'unable to parse "bad line": missing fields');
-    t.is(path, join(dir, '..', 'rejected', '2025-01-02T03-04-05-006Z.lp'));
-    const text = readFileSync(path, 'utf8');
-    t.regex(text, /^# rejected at 2025-01-02T03:04:05.006Z, 1 lines/);
-    t.true(text.includes('# unable to parse "bad line": missing fields\nbad line\n'));
-    t.deepEqual(await drain(spool), lines(0, 2));
-    t.like(spool.stats(), { rejectedLines: 1 });
-    await spool.close();
-  });
-});
-
 test('write amplification: bytes written per point (logged, not asserted as speed)', async (t) => {
   await withDir(async (dir) => {
     const spool = make(dir, { fsyncIntervalMs: 1000 });
