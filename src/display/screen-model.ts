@@ -1,4 +1,5 @@
 import { STATUS, type NodeState } from '../nodes/node-state.ts';
+import { UNKNOWN_ROOM } from '../nodes/registry.ts';
 import type { ScreenState } from './screen-state.ts';
 
 /** Options of {@link buildScreenModel}. */
@@ -40,6 +41,9 @@ export interface ScreenModel {
   rows: RoomRow[];
 }
 
+/** Most rows given to nodes the config does not name; the rest are one `+N unknown nodes` row. */
+export const MAX_UNKNOWN_ROWS = 3;
+
 const fmt = (value: number | undefined, digits: number, unit: string): string =>
   value === undefined || !Number.isFinite(value) ? '' : `${value.toFixed(digits)}${unit}`;
 
@@ -48,9 +52,23 @@ export function buildScreenModel(state: ScreenState, options: ScreenModelOptions
   const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: options.timeZone });
   const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: options.timeZone });
   const when = (ms: number): string => (day.format(ms) === day.format(state.nowMs) ? time.format(ms) : day.format(ms));
-  const rows = state.nodes.map((node) => roomRow(node, state.nowMs, when, options));
-  rows.sort((a, b) => Number(b.alerts.length > 0) - Number(a.alerts.length > 0) || a.name.localeCompare(b.name, 'en'));
-  return { title: state.gateway, clock: time.format(state.nowMs), banner: sinkBanner(state.sink), rows };
+  const byAttention = (a: RoomRow, b: RoomRow): number =>
+    Number(b.alerts.length > 0) - Number(a.alerts.length > 0) || a.name.localeCompare(b.name, 'en');
+  const named = state.nodes.filter((n) => n.room !== UNKNOWN_ROOM).map((n) => roomRow(n, state.nowMs, when, options)).sort(byAttention);
+  return { title: state.gateway, clock: time.format(state.nowMs), banner: sinkBanner(state.sink), rows: [...named, ...unknownRows(state, when, options)] };
+}
+
+/**
+ * Nodes the config does not name go after every named room, so that a flood of
+ * made-up MACs cannot push the house off the panel: the
+ * {@link MAX_UNKNOWN_ROWS} heard last, then one row counting the rest.
+ */
+function unknownRows(state: ScreenState, when: (ms: number) => string, options: ScreenModelOptions): RoomRow[] {
+  const unknown = state.nodes.filter((n) => n.room === UNKNOWN_ROOM).sort((a, b) => b.lastSeenMs - a.lastSeenMs);
+  const rows = unknown.slice(0, MAX_UNKNOWN_ROWS).map((n) => roomRow(n, state.nowMs, when, options));
+  const more = unknown.length - rows.length;
+  if (more > 0) rows.push({ name: `+${more} unknown nodes`, temperature: '', humidity: '', pressure: '', light: '', heard: '', alerts: [] });
+  return rows;
 }
 
 /** `InfluxDB unreachable · Disk full · 1234 queued`: the parts that apply, or undefined when all is well. */
@@ -72,7 +90,7 @@ function roomRow(node: NodeState, nowMs: number, when: (ms: number) => string, o
   }
   const { latest } = node;
   return {
-    name: node.room === 'unknown' ? node.mac : node.room,
+    name: node.room === UNKNOWN_ROOM ? node.mac : node.room,
     temperature: fmt(latest.temperature, 1, '°') || '–',
     humidity: fmt(latest.humidity, 0, '%'),
     pressure: fmt(latest.pressure, 0, ' hPa'),
