@@ -5,13 +5,16 @@
 # docs/install-pi.md explains each step.
 #
 #   sudo scripts/install-pi.sh [--dry-run] [--token-file FILE] [--broker-serial SERIAL]
-#                              [--panel auto|yes|no] [--no-nodesource] [--root DIR]
+#                              [--panel PANEL] [--no-nodesource] [--root DIR]
 #
 #   --dry-run            print every action instead of doing it (needs no root)
 #   --token-file FILE    InfluxDB token to store (else $INFLUX_TOKEN, else asked on a terminal)
 #   --broker-serial S    pin /dev/espnow-broker to the USB serial number S
-#   --panel auto|yes|no  grant the SPI panel's /dev/mem access; auto (default) reads
-#                        display.panel from the config
+#   --panel PANEL        2in13b_v4, 2in13b_v3 or 2in13_v4: grant the gateway raw memory
+#                        access (/dev/mem, CAP_SYS_RAWIO) that the panel's SPI needs, and
+#                        name the panel in a newly created config; none: no such access
+#                        (removes an earlier grant). Without it: an earlier grant is kept,
+#                        a terminal is asked (y/N), anything else gets no raw access.
 #   --no-nodesource      never add the NodeSource apt repository; fail if apt has no Node.js >= 20
 #   --root DIR           install into DIR instead of / (tests, SD card images): every path
 #                        is prefixed, useradd/groupadd/usermod/systemctl enable get --root;
@@ -25,6 +28,7 @@ readonly STATE_DIR=/var/lib/espnow-gateway
 readonly UNIT_DIR=/etc/systemd/system
 readonly UDEV_DIR=/etc/udev/rules.d
 readonly NODE_MAJOR_MIN=20
+readonly PANELS='2in13b_v4|2in13b_v3|2in13_v4'
 # What the gateway needs at run time and to build rpio's native module.
 readonly APP_ITEMS=(package.json package-lock.json tsconfig.json tsconfig.build.json bin src epd assets deploy docs config LICENSE)
 
@@ -34,6 +38,8 @@ dry=0
 token_file=''
 broker_serial=''
 panel=auto
+grant_mem=0
+chosen_panel=''
 nodesource=1
 reboot_needed=0
 config_created=0
@@ -50,14 +56,16 @@ while (($#)); do
     --root) root=${2:?--root needs a directory}; shift ;;
     --token-file) token_file=${2:?--token-file needs a file}; shift ;;
     --broker-serial) broker_serial=${2:?--broker-serial needs a value}; shift ;;
-    --panel) panel=${2:?--panel needs auto, yes or no}; shift ;;
+    --panel) panel=${2:?--panel needs a panel name or none}; shift ;;
     --no-nodesource) nodesource=0 ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
   shift
 done
-[[ $panel =~ ^(auto|yes|no)$ ]] || die "--panel must be auto, yes or no"
+# yes/no/auto: the spellings of earlier versions (no = none).
+[[ $panel =~ ^($PANELS|none|auto|yes|no)$ ]] || die "--panel must be one of ${PANELS//|/, } or none"
+[[ $panel == no ]] && panel=none
 [[ -z $broker_serial || $broker_serial =~ ^[A-Za-z0-9_.:-]+$ ]] || die "--broker-serial: letters, digits and _ . : - only"
 root=$(cd "$root" 2>/dev/null && pwd) || die "--root: no such directory"
 live() { [[ $root == / ]]; }
@@ -229,12 +237,15 @@ install_config() {
   example=$src/config/gateway.example.yaml
   if [[ -e $dest ]]; then ok "kept the existing config"; return; fi
   [[ -f $example ]] || die "$example is missing"
+  local panel_edit=''
+  [[ -n $chosen_panel ]] && panel_edit="s#^([[:space:]]+panel:[[:space:]]*)none( |\$)#\\1$chosen_panel\\2#"
   # The example's serial.path is a sample by-id name; the udev rule below makes
   # /dev/espnow-broker. The token goes to the file install_token writes.
   sed -E -e 's|^([[:space:]]+path:[[:space:]]*)/dev/serial/by-id/[^[:space:]]*|\1/dev/espnow-broker|' \
-    -e "s|^([[:space:]]+)#[[:space:]]*tokenFile:.*|\\1tokenFile: $CONF_DIR/influx-token|" "$example" |
+    -e "s|^([[:space:]]+)#[[:space:]]*tokenFile:.*|\\1tokenFile: $CONF_DIR/influx-token|" \
+    -e "$panel_edit" "$example" |
     write_stdin "$dest" 0640
-  note "serial.path set to /dev/espnow-broker, influx.tokenFile to $CONF_DIR/influx-token; add your nodes"
+  note "serial.path set to /dev/espnow-broker, influx.tokenFile to $CONF_DIR/influx-token${chosen_panel:+, display.panel to $chosen_panel}; add your nodes"
   run chown "0:$(group_id)" "$dest"
   config_created=1
 }
@@ -265,15 +276,54 @@ install_token() {
   else ok "permissions 0640 root:$SERVICE"; fi
 }
 
-config_has_panel() {
-  [[ $panel == yes ]] && return 0
-  [[ $panel == no ]] && return 1
+# config_panel: display.panel of the installed config (else the example), or nothing.
+config_panel() {
   local file
   file=$(p "$CONF_DIR/gateway.yaml")
   [[ -f $file ]] || file=$src/config/gateway.example.yaml
-  # display.panel, anything but `none`: the only key named `panel` in the config.
-  grep -Eq '^[[:space:]]+panel:[[:space:]]*["'\'']?[A-Za-z0-9_]' "$file" &&
-    ! grep -Eq '^[[:space:]]+panel:[[:space:]]*["'\'']?none' "$file"
+  # The only key named `panel` in the config; commented lines do not match.
+  sed -n -E 's/^[[:space:]]+panel:[[:space:]]*["'\'']?([A-Za-z0-9_]+).*/\1/p' "$file" 2>/dev/null | head -1
+}
+
+# decide_panel: sets grant_mem (and chosen_panel). /dev/mem reaches every SoC
+# register, so it is granted only when asked: never from the example config.
+decide_panel() {
+  step "e-ink panel: raw memory access (/dev/mem, CAP_SYS_RAWIO) for rpio's SPI"
+  local named answer
+  named=$(config_panel || true)
+  [[ $named == none ]] && named=''
+  case $panel in
+    none) ok "--panel none: not granted"; return ;;
+    yes) grant_mem=1; ok "--panel yes: granted${named:+ (the config names $named)}"; return ;;
+    auto) ;;
+    *)
+      grant_mem=1 chosen_panel=$panel
+      ok "--panel $panel: granted"
+      if [[ -e $(p "$CONF_DIR/gateway.yaml") && $named != "$panel" ]]; then
+        note "$CONF_DIR/gateway.yaml has display.panel: ${named:-none}; set it to $panel"
+      fi
+      return ;;
+  esac
+  if [[ -e $(p "$UNIT_DIR/$SERVICE.service.d/panel-spi.conf") ]]; then
+    grant_mem=1
+    ok "granted by an earlier run; kept (--panel none removes it)"
+    return
+  fi
+  if [[ -t 0 && $dry -eq 0 ]]; then
+    read -r -p "    Is a Waveshare e-ink panel on this Pi's header${named:+ (the config names $named)}? It needs raw memory access, /dev/mem [y/N] " answer
+    if [[ $answer =~ ^[Yy] ]]; then
+      grant_mem=1
+      if [[ -z $named ]]; then
+        read -r -p "    Which one: ${PANELS//|/, } [2in13b_v4] " answer
+        chosen_panel=${answer:-2in13b_v4}
+        [[ $chosen_panel =~ ^($PANELS)$ ]] || die "$chosen_panel: not a panel; one of ${PANELS//|/, }"
+      fi
+      ok "granted"
+      return
+    fi
+  fi
+  note "not granted${named:+, although the config names display.panel: $named}: screen.png is still drawn, the panel stays blank"
+  note "to grant it later: sudo $0 --panel ${named:-2in13b_v4} (${PANELS//|/, })"
 }
 
 install_udev() {
@@ -287,7 +337,7 @@ install_udev() {
   fi
   install_file "$rules" "$(p "$UDEV_DIR/99-espnow-broker.rules")" 0644 && changed=1
   rm -f "$rules"
-  if config_has_panel; then
+  if ((grant_mem)); then
     step "e-ink panel: /dev/mem access for rpio's SPI (CAP_SYS_RAWIO + ACL)"
     command -v setfacl >/dev/null || run apt-get install -y --no-install-recommends acl
     install_file "$src/deploy/99-espnow-gateway-mem.rules" "$(p "$UDEV_DIR/99-espnow-gateway-mem.rules")" 0644 && changed=1
@@ -309,7 +359,7 @@ install_unit() {
   dropins=$(p "$UNIT_DIR/$SERVICE.service.d")
   install_file "$src/deploy/$SERVICE.service" "$(p "$UNIT_DIR/$SERVICE.service")" 0644 || true
   [[ -d $dropins ]] || run install -d -m 0755 "$dropins"
-  if config_has_panel; then install_file "$src/deploy/panel-spi.conf" "$dropins/panel-spi.conf" 0644 || true
+  if ((grant_mem)); then install_file "$src/deploy/panel-spi.conf" "$dropins/panel-spi.conf" 0644 || true
   else remove_file "$dropins/panel-spi.conf" || true; fi
   version=$(systemd_version || echo 0)
   if ((${version:-0} >= 254)); then
@@ -343,6 +393,7 @@ main() {
   ensure_user
   ensure_dirs
   install_app
+  decide_panel
   install_config
   install_token
   install_udev

@@ -131,7 +131,7 @@ test('config: the example config loads (token from INFLUX_TOKEN)', async (t) => 
   t.regex(example, /^dataDir: \/var\/lib\/espnow-gateway$/m);
   await writeFile(join(dir, 'gateway.yaml'), example.replace(/^dataDir: .*$/m, `dataDir: ${dir}/data`));
   const config = await loadConfig(join(dir, 'gateway.yaml'), { INFLUX_TOKEN: 'x' });
-  t.like(config, { gateway: 'cupboard-pi', display: { panel: '2in13b_v4', quietHours: { from: '23:00', to: '06:00' } } });
+  t.like(config, { gateway: 'cupboard-pi', display: { panel: 'none', quietHours: { from: '23:00', to: '06:00' } } });
   t.is(roomsFrom(config).get('a2b2c2d2e2f2'), 'Kitchen');
 });
 

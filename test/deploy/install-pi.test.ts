@@ -22,7 +22,7 @@ const OS_RELEASE = {
   fedora: 'PRETTY_NAME="Fedora Linux 40"\nVERSION_ID=40\nID=fedora\n',
 };
 
-const EXAMPLE_CONFIG = `serial:\n  path: /dev/serial/by-id/usb-Espressif_X-if00\ninflux:\n  url: http://127.0.0.1:8086\n  org: home\n  bucket: sensors\n  # tokenFile: /etc/espnow-gateway/influx-token\n  # token: "paste"\ndisplay:\n  panel: 2in13b_v4\n`;
+const EXAMPLE_CONFIG = `serial:\n  path: /dev/serial/by-id/usb-Espressif_X-if00\ninflux:\n  url: http://127.0.0.1:8086\n  org: home\n  bucket: sensors\n  # tokenFile: /etc/espnow-gateway/influx-token\n  # token: "paste"\ndisplay:\n  panel: none                 # 2in13b_v4 | 2in13b_v3 | 2in13_v4 | none\n`;
 
 interface Scratch {
   root: string;
@@ -113,9 +113,9 @@ test('--dry-run prints the whole plan and changes nothing', async (t) => {
     `would write ${r}/etc/espnow-gateway/gateway.yaml (mode 0640)`,
     `would write ${r}/etc/espnow-gateway/influx-token (mode 0640)`,
     `would write ${r}/etc/udev/rules.d/99-espnow-broker.rules (mode 0644)`,
-    `would write ${r}/etc/udev/rules.d/99-espnow-gateway-mem.rules (mode 0644)`,
     `would write ${r}/etc/systemd/system/espnow-gateway.service (mode 0644)`,
-    `would write ${r}/etc/systemd/system/espnow-gateway.service.d/panel-spi.conf (mode 0644)`,
+    'note: not granted: screen.png is still drawn, the panel stays blank',
+    '--panel 2in13b_v4 (2in13b_v4, 2in13b_v3, 2in13_v4)',
     'note: systemd 252 < 254: fixed 15 s restart delay (no RestartSteps)',
     `would run: systemctl --root ${r} enable espnow-gateway.service`,
     'note: the config is the example: edit /etc/espnow-gateway/gateway.yaml',
@@ -123,6 +123,7 @@ test('--dry-run prints the whole plan and changes nothing', async (t) => {
     t.true(stdout.includes(expected), `plan lacks: ${expected}`);
   }
   t.false(stdout.includes('secret-token-123'), 'the token is never printed');
+  t.false(/mem\.rules|panel-spi\.conf|setfacl|acl/.test(stdout), 'no /dev/mem grant without --panel');
   t.false((await s.calls()).some((c) => /^(apt-get|useradd|groupadd|npm|curl|gpg) /.test(c)), 'nothing was run');
 });
 
@@ -168,9 +169,10 @@ test('a real install into a scratch root, run twice, ends in the same state', as
   t.is(state.mode & 0o777, 0o750);
   t.is(`${state.uid}:${state.gid}`, '999:999');
   t.is(await readFile(r('etc/systemd/system/espnow-gateway.service'), 'utf8'), await readFile(join(repo, 'deploy/espnow-gateway.service'), 'utf8'));
-  t.truthy(await stat(r('etc/systemd/system/espnow-gateway.service.d/panel-spi.conf')), 'panel configured: /dev/mem drop-in');
+  await t.throwsAsync(stat(r('etc/systemd/system/espnow-gateway.service.d/panel-spi.conf')), undefined, 'no --panel: no /dev/mem drop-in');
   await t.throwsAsync(stat(r('etc/systemd/system/espnow-gateway.service.d/restart-backoff.conf')), undefined, 'not on systemd 252');
-  t.truthy(await stat(r('etc/udev/rules.d/99-espnow-gateway-mem.rules')));
+  await t.throwsAsync(stat(r('etc/udev/rules.d/99-espnow-gateway-mem.rules')), undefined, 'no --panel: no /dev/mem ACL');
+  t.true(first.stdout.includes('to grant it later: sudo '), first.stdout);
   t.is(await readlink(r('etc/systemd/system/multi-user.target.wants/espnow-gateway.service')), '/etc/systemd/system/espnow-gateway.service');
   t.truthy(await stat(r('opt/espnow-gateway/dist')));
   t.truthy(await stat(r('opt/espnow-gateway/bin/espnow-gateway.js')));
@@ -194,12 +196,59 @@ test('a real install into a scratch root, run twice, ends in the same state', as
   t.true(second.stdout.includes('ok: already installed from this source'));
 });
 
-test('--panel no removes the /dev/mem grant a previous run installed; --broker-serial pins the udev rule', async (t) => {
+test('installer grants /dev/mem from the example config: only --panel 2in13b_v4 installs the drop-in, a plain re-run keeps it', async (t) => {
   if (!isRoot) return t.pass('needs root; skipped');
   const s = await scratch();
   t.teardown(s.remove);
-  t.is((await s.run([])).code, 0);
-  const rerun = await s.run(['--panel', 'no', '--broker-serial', '0001A2B3']);
+  const dropIn = join(s.root, 'etc/systemd/system/espnow-gateway.service.d/panel-spi.conf');
+  const memRule = join(s.root, 'etc/udev/rules.d/99-espnow-gateway-mem.rules');
+  // Even a config that names a panel gets no raw memory access without being asked.
+  await writeFile(join(s.source, 'config/gateway.example.yaml'), EXAMPLE_CONFIG.replace('panel: none', 'panel: 2in13b_v4'));
+  const plain = await s.run([]);
+  t.is(plain.code, 0, plain.stdout + plain.stderr);
+  await t.throwsAsync(stat(dropIn));
+  await t.throwsAsync(stat(memRule));
+  t.true(plain.stdout.includes('note: not granted, although the config names display.panel: 2in13b_v4'), plain.stdout);
+  t.true(plain.stdout.includes('to grant it later: sudo '), plain.stdout);
+  const first = await s.run(['--panel', '2in13b_v4']);
+  t.is(first.code, 0, first.stdout + first.stderr);
+  t.is(await readFile(dropIn, 'utf8'), await readFile(join(repo, 'deploy/panel-spi.conf'), 'utf8'));
+  t.truthy(await stat(memRule));
+  const again = await s.run([]);
+  t.is(again.code, 0, again.stdout + again.stderr);
+  t.true(again.stdout.includes('ok: granted by an earlier run; kept (--panel none removes it)'), again.stdout);
+  t.truthy(await stat(dropIn));
+  t.not((await s.run(['--panel', 'yes-please'])).code, 0, 'an unknown panel is refused');
+});
+
+test('installer asks on a terminal before granting /dev/mem: y and a panel name grant it, Enter does not', async (t) => {
+  if (!isRoot) return t.pass('needs root; skipped');
+  for (const [answers, granted] of [['y\n2in13_v4\n', true], ['\n', false]] as const) {
+    const s = await scratch();
+    // `script` gives the installer a terminal on standard input, fed from ours.
+    const out = await new Promise<string>((resolve) => {
+      const child = execFile('script', ['-qec', `bash ${join(s.source, 'scripts/install-pi.sh')} --root ${s.root}`, '/dev/null'], {
+        env: { PATH: `${fakes}:/usr/bin:/bin:/usr/sbin:/sbin`, FAKE_STATE: s.state, HOME: s.state, INFLUX_TOKEN: 'x' },
+        timeout: 60_000,
+      }, (_err, stdout) => resolve(stdout));
+      child.stdin!.end(answers);
+    });
+    const dropIn = await stat(join(s.root, 'etc/systemd/system/espnow-gateway.service.d/panel-spi.conf')).then(() => true, () => false);
+    const config = await readFile(join(s.root, 'etc/espnow-gateway/gateway.yaml'), 'utf8');
+    await s.remove();
+    t.true(out.includes('[y/N]'), out);
+    t.is(dropIn, granted, out);
+    t.is(/^ {2}panel: 2in13_v4 /m.test(config), granted, config);
+  }
+});
+
+test('--panel none removes the /dev/mem grant a previous run installed; --broker-serial pins the udev rule', async (t) => {
+  if (!isRoot) return t.pass('needs root; skipped');
+  const s = await scratch();
+  t.teardown(s.remove);
+  t.is((await s.run(['--panel', '2in13b_v4'])).code, 0);
+  t.regex(await readFile(join(s.root, 'etc/espnow-gateway/gateway.yaml'), 'utf8'), /^ {2}panel: 2in13b_v4 +# /m, 'the new config names the panel');
+  const rerun = await s.run(['--panel', 'none', '--broker-serial', '0001A2B3']);
   t.is(rerun.code, 0, rerun.stdout + rerun.stderr);
   await t.throwsAsync(stat(join(s.root, 'etc/systemd/system/espnow-gateway.service.d/panel-spi.conf')));
   await t.throwsAsync(stat(join(s.root, 'etc/udev/rules.d/99-espnow-gateway-mem.rules')));
