@@ -6,7 +6,7 @@ the device (socket_config.py); pairing is in ``espnow.json`` as for a sensor nod
 FIRMWARE = "socket-1.0.0"
 
 # Files on the device's flash
-WIRING_FILE = "socket.json"  # channels, buses, expanders, DHT; see README section 9
+WIRING_FILE = "socket.json"  # channels, buses, expanders, DHT; see micropython/README.md section 9
 PAIRING_FILE = "espnow.json"  # {"broker": "a0b1c2d3e4f5" or "", "channel": 1, "key": "", "pmk": ""}
 PAIRED_FILE = "paired.json"  # the broker MAC found by discovery
 NVS_NAMESPACE = "socket"  # esp32.NVS namespace: boot counter, energy, relay states, limits

@@ -111,7 +111,7 @@ def load_wiring(path):
         with open(path) as f:
             cfg = json.load(f)
     except OSError:
-        raise ValueError("%s: missing; the socket needs its wiring (README section 9)" % path)
+        raise ValueError("%s: missing; the socket needs its wiring (micropython/README.md section 9)" % path)
     except ValueError as e:
         raise ValueError("%s: not JSON (%s)" % (path, e))
     errors = check_wiring(cfg, path)
