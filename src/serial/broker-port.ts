@@ -4,6 +4,8 @@ import { GatewayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { LineSplitter } from './line-splitter.ts';
 import { openPort as openRealPort, type OpenPort, type PortBinding, type PortStream } from './open-port.ts';
+import { NOT_SERIAL_DEVICE, notSerialDeviceError, probeSerialDevice } from './serial-device.ts';
+import { systemTimers, type SerialTimers } from './serial-timers.ts';
 
 /** First reopen delay after the device went away, ms. */
 export const DEFAULT_MIN_BACKOFF_MS = 250;
@@ -12,6 +14,9 @@ export const DEFAULT_MAX_BACKOFF_MS = 5000;
 
 /** How often an open port's path is checked for a vanished device, ms. */
 export const DEFAULT_WATCH_INTERVAL_MS = 500;
+
+/** How often a `serial.path` that is no serial device (a regular file, `/dev/null`) is looked at again, ms. */
+export const DEFAULT_NOT_SERIAL_RETRY_MS = 30_000;
 
 /** Options of {@link BrokerPort}. */
 export interface BrokerPortOptions {
@@ -34,6 +39,10 @@ export interface BrokerPortOptions {
    * binding with no device node, such as the demo's mock). Default {@link DEFAULT_WATCH_INTERVAL_MS}.
    */
   watchIntervalMs?: number;
+  /** Retry period while the path exists but is no serial device, ms. Default {@link DEFAULT_NOT_SERIAL_RETRY_MS}. */
+  notSerialRetryMs?: number;
+  /** Timers of the back-off and the watch; default Node's ({@link systemTimers}). Tests step them by hand. */
+  timers?: SerialTimers;
 }
 
 /** Counters since {@link BrokerPort.start}. */
@@ -60,7 +69,9 @@ export interface BrokerPortEvents {
  * The broker's serial port as a source of lines that never gives up: if the
  * device is missing at start or vanishes later (cable pulled, broker
  * reflashed), it logs that once, retries with back-off (250 ms doubling to
- * 5 s) and logs once more when the port is back.
+ * 5 s) and logs once more when the port is back. A path that exists but is no
+ * serial port (a regular file, `/dev/null`) is an error naming `serial.path`,
+ * logged once and looked at again every 30 s.
  */
 export class BrokerPort extends EventEmitter<BrokerPortEvents> {
   readonly counters: BrokerPortCounters = { bytes: 0, lines: 0, overlongLines: 0, reopens: 0 };
@@ -69,11 +80,13 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
   private readonly open: OpenPort;
   private port: PortStream | undefined;
   private running = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timers: SerialTimers;
+  private timer: unknown;
   private backoffMs: number;
   private down = false;
+  private notSerial = false;
   private opened = false;
-  private watch: NodeJS.Timeout | undefined;
+  private watch: unknown;
   private gone: Error | undefined;
 
   constructor(options: BrokerPortOptions) {
@@ -81,6 +94,7 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
     this.options = options;
     this.log = options.log.child({ stage: 'serial', path: options.path });
     this.open = options.openPort ?? openRealPort;
+    this.timers = options.timers ?? systemTimers;
     this.backoffMs = options.minBackoffMs ?? DEFAULT_MIN_BACKOFF_MS;
   }
 
@@ -99,8 +113,8 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
   /** Stops retrying and closes the port. */
   async stop(): Promise<void> {
     this.running = false;
-    clearTimeout(this.timer);
-    clearInterval(this.watch);
+    this.timers.clearTimeout(this.timer);
+    this.timers.clearTimeout(this.watch);
     const port = this.port;
     if (port) await new Promise<void>((resolve) => port.close(() => resolve()));
   }
@@ -126,13 +140,17 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
     this.timer = undefined;
     if (!this.running) return;
     const { path, baudRate, binding } = this.options;
+    const watching = this.options.watchIntervalMs !== 0;
     try {
-      const port = await this.open({ path, baudRate, binding });
+      const port = await this.open({ path, baudRate, binding }).catch(async (err: unknown) => {
+        // serialport says only "Inappropriate ioctl for device" for /dev/null or a file: find out why.
+        const probe = watching ? await probeSerialDevice(path) : undefined;
+        throw probe?.kind === 'not-serial' ? notSerialDeviceError(path, probe, err) : err;
+      });
       if (!this.running) {
         port.close();
         return;
       }
-      const watching = this.options.watchIntervalMs !== 0;
       const device = !watching ? '' : await identify(path).catch((err: unknown) => {
         port.close();
         throw err;
@@ -144,6 +162,10 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
   }
 
   private wentDown(err: unknown): void {
+    if (err instanceof GatewayError && err.code === NOT_SERIAL_DEVICE) {
+      this.notSeriallyDown(err);
+      return;
+    }
     const reason = err instanceof Error ? err.message : String(err ?? 'closed');
     if (!this.down) {
       this.down = true;
@@ -152,8 +174,18 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
       this.log.debug({ reason, retryInMs: this.backoffMs }, 'broker serial port still unavailable');
     }
     if (!this.running) return;
-    this.timer = setTimeout(() => void this.attempt(), this.backoffMs);
+    this.timer = this.timers.setTimeout(() => void this.attempt(), this.backoffMs);
     this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS);
+  }
+
+  /** A regular file or `/dev/null` will not turn into the broker by waiting 250 ms: said once, as an error, then checked slowly. */
+  private notSeriallyDown(err: GatewayError): void {
+    const retryInMs = this.options.notSerialRetryMs ?? DEFAULT_NOT_SERIAL_RETRY_MS;
+    if (!this.notSerial) this.log.error({ code: err.code, retryInMs }, err.message);
+    else this.log.debug({ reason: err.message, retryInMs }, 'serial.path still not a serial device');
+    this.notSerial = true;
+    this.down = true;
+    if (this.running) this.timer = this.timers.setTimeout(() => void this.attempt(), retryInMs);
   }
 
   private attach(port: PortStream, device: string): void {
@@ -161,6 +193,7 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
     this.log.info({ baudRate: this.options.baudRate, reopen: this.opened }, this.down ? 'broker serial port is back' : 'broker serial port open');
     this.opened = true;
     this.down = false;
+    this.notSerial = false;
     this.backoffMs = this.options.minBackoffMs ?? DEFAULT_MIN_BACKOFF_MS;
     // Lines are emitted straight from the chunk's 'data' callback (no stream hop per line).
     const splitter = new LineSplitter({
@@ -179,11 +212,9 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
     });
     // Read/write errors end in `close` (with a DisconnectedError); handled there.
     port.on('error', (err) => this.log.debug({ err }, 'serial port error'));
-    if (this.options.watchIntervalMs !== 0) {
-      this.watch = setInterval(() => void this.checkDevice(port, device), this.options.watchIntervalMs ?? DEFAULT_WATCH_INTERVAL_MS);
-    }
+    if (this.options.watchIntervalMs !== 0) this.watchDevice(port, device);
     port.once('close', (err?: Error | null) => {
-      clearInterval(this.watch);
+      this.timers.clearTimeout(this.watch);
       this.port = undefined;
       splitter.reset();
       this.emit('close');
@@ -202,12 +233,22 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
    * open: gone (ENOENT) or a different device node (inode/rdev) means the
    * device vanished, and the port is closed to start the reopen cycle.
    */
-  private async checkDevice(port: PortStream, device: string): Promise<void> {
+  private watchDevice(port: PortStream, device: string): void {
+    this.watch = this.timers.setTimeout(() => {
+      void this.checkDevice(port, device).then((same) => {
+        if (same && this.port === port && this.running) this.watchDevice(port, device);
+      });
+    }, this.options.watchIntervalMs ?? DEFAULT_WATCH_INTERVAL_MS);
+  }
+
+  /** True while the same device node is at the path; otherwise closes the port. */
+  private async checkDevice(port: PortStream, device: string): Promise<boolean> {
     const now = await identify(this.options.path).catch((err: NodeJS.ErrnoException) => `missing (${err.code})`);
-    if (now === device || this.port !== port) return;
+    if (this.port !== port) return false;
+    if (now === device) return true;
     this.gone = new Error(`device ${now.startsWith('missing') ? 'is gone' : 'was replaced'}: ${now}`);
-    clearInterval(this.watch);
     port.close();
+    return false;
   }
 }
 

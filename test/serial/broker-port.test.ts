@@ -1,5 +1,6 @@
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { BrokerPort } from '../../src/serial/broker-port.ts';
@@ -8,6 +9,7 @@ import { startPtyPair, type PtyPair } from '../helpers/pty-pair.ts';
 import { LEVEL, recordingLog } from '../helpers/recording-log.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { ManualTimers } from './manual-timers.ts';
 
 async function withPort(
   baudRate: number,
@@ -59,10 +61,17 @@ test('write() sends the line with \\n to the broker', async (t) => {
   });
 });
 
+// The back-off runs on ManualTimers: each reopen attempt is fired by hand, so
+// the schedule (250, 500, 1000 ms ...) is checked without sleeping through it.
+// The device watch runs every 100 ms (fake) so its firings are told apart.
+const WATCH_MS = 100;
+const backoffs = (timers: ManualTimers, from = 0): number[] => timers.fired.slice(from).filter((ms) => ms !== WATCH_MS);
+
 test('a device that vanishes and comes back at the same path is reopened, logged once', async (t) => {
   const pty = await startPtyPair();
   const rec = recordingLog();
-  const port = new BrokerPort({ path: pty.gatewayPath, baudRate: 115200, log: rec.log });
+  const timers = new ManualTimers();
+  const port = new BrokerPort({ path: pty.gatewayPath, baudRate: 115200, log: rec.log, timers, watchIntervalMs: WATCH_MS });
   const lines: string[] = [];
   port.on('line', (l) => lines.push(l));
   let closes = 0;
@@ -71,12 +80,14 @@ test('a device that vanishes and comes back at the same path is reopened, logged
     port.start();
     await once(port, 'open');
     await pty.vanish();
-    await waitFor(() => closes === 1, 5000, 'close event');
-    // Long enough for several failed reopen attempts (250, 500, 1000 ms).
-    await new Promise((r) => setTimeout(r, 2000));
+    await timers.runUntil(() => closes === 1, 'the watch to notice');
+    const closedAt = timers.fired.length;
+    await timers.runUntil(() => backoffs(timers, closedAt).length === 2 && rec.find('still unavailable').length >= 2, 'two failed reopens');
     t.false(port.isOpen);
+    t.deepEqual(timers.waiting, [1000], 'the next attempt waits twice as long');
     await pty.reappear();
-    await waitFor(() => port.isOpen, 5000, 'reopen within 5 s');
+    await timers.runUntil(() => port.isOpen, 'reopen');
+    t.deepEqual(backoffs(timers, closedAt), [250, 500, 1000]);
     await pty.write('HB,2*00\n');
     await waitFor(() => lines.includes('HB,2*00'), 5000, 'line after reopen');
     t.is(port.counters.reopens, 1);
@@ -89,17 +100,35 @@ test('a device that vanishes and comes back at the same path is reopened, logged
   }
 });
 
+test('the reopen back-off doubles from 250 ms to the 5 s cap', async (t) => {
+  const dir = await makeTempDir('serial');
+  t.teardown(dir.remove);
+  const timers = new ManualTimers();
+  const port = new BrokerPort({ path: join(dir.path, 'nothing-yet'), baudRate: 115200, log: recordingLog().log, timers });
+  try {
+    port.start();
+    await timers.runUntil(() => timers.fired.length >= 7, 'seven attempts');
+    t.deepEqual(timers.fired.slice(0, 7), [250, 500, 1000, 2000, 4000, 5000, 5000]);
+    t.false(port.isOpen);
+  } finally {
+    await port.stop();
+  }
+  t.deepEqual(timers.waiting, [], 'stop() leaves no timer behind');
+});
+
 test('a path missing at start is retried quietly until it exists', async (t) => {
   const dir = await makeTempDir('serial');
   const path = join(dir.path, 'usb-Espressif_broker-if00');
   const rec = recordingLog();
-  const port = new BrokerPort({ path, baudRate: 115200, log: rec.log, maxBackoffMs: 500 });
+  const timers = new ManualTimers();
+  const port = new BrokerPort({ path, baudRate: 115200, log: rec.log, maxBackoffMs: 500, timers });
   const pty = await startPtyPair();
   try {
     port.start();
-    await waitFor(() => rec.find('still unavailable').length >= 2, 5000, 'retries');
+    await timers.runUntil(() => rec.find('still unavailable').length >= 2, 'retries');
     execFileSync('ln', ['-s', pty.gatewayPath, path]); // a by-id style symlink to a symlink
-    await waitFor(() => port.isOpen, 5000, 'open once the path exists');
+    await timers.runUntil(() => port.isOpen, 'open once the path exists');
+    t.deepEqual(timers.fired.slice(0, 3), [250, 500, 500]);
     t.is(rec.find('unavailable', LEVEL.warn).length, 1);
     t.is(port.counters.reopens, 0);
   } finally {
@@ -113,4 +142,46 @@ test('write() while the port is closed rejects with a retryable error', async (t
   const port = new BrokerPort({ path: '/nonexistent/tty', baudRate: 115200, log: recordingLog().log });
   const err = await t.throwsAsync(port.write('TIME,1*00'));
   t.like(err, { code: 'SERIAL_NOT_OPEN', retryable: true });
+});
+
+test('serial.path /dev/null is not a serial device: one error naming serial.path, then a look every 30 s', async (t) => {
+  const rec = recordingLog();
+  const timers = new ManualTimers();
+  const port = new BrokerPort({ path: '/dev/null', baudRate: 115200, log: rec.log, timers });
+  try {
+    port.start();
+    await timers.runUntil(() => timers.fired.length >= 3, 'three looks');
+    t.deepEqual(timers.fired.slice(0, 3), [30_000, 30_000, 30_000]);
+    const errors = rec.find('', LEVEL.error);
+    t.is(errors.length, 1, JSON.stringify(rec.entries));
+    t.is(errors[0].msg, 'serial.path: /dev/null is not a serial device (a character device that is a tty); it is a character device that is not a tty');
+    t.is(rec.find('unavailable', LEVEL.warn).length, 0, 'not the "unplugged" warning');
+    t.false(port.isOpen);
+  } finally {
+    await port.stop();
+  }
+});
+
+test('serial.path a regular file is not a serial device; a tty linked there later is opened', async (t) => {
+  const dir = await makeTempDir('serial');
+  const path = join(dir.path, 'broker');
+  await writeFile(path, 'not a tty\n');
+  const rec = recordingLog();
+  const timers = new ManualTimers();
+  const port = new BrokerPort({ path, baudRate: 115200, log: rec.log, timers });
+  const pty = await startPtyPair();
+  try {
+    port.start();
+    await timers.runUntil(() => rec.find('not a serial device', LEVEL.error).length === 1, 'the error');
+    t.is(rec.find('not a serial device', LEVEL.error)[0].msg, `serial.path: ${path} is not a serial device (a character device that is a tty); it is a regular file`);
+    await rm(path);
+    execFileSync('ln', ['-s', pty.gatewayPath, path]);
+    await timers.runUntil(() => port.isOpen, 'open once a tty is there');
+    t.is(rec.find('serial port is back', LEVEL.info).length, 1);
+    t.is(rec.find('not a serial device', LEVEL.error).length, 1, 'said once');
+  } finally {
+    await port.stop();
+    await pty.stop();
+    await dir.remove();
+  }
 });
