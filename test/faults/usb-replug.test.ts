@@ -15,7 +15,8 @@ test.serial('USB replug: the pty vanishes and a new one appears at the same link
     const unplugged = gw.logs.length;
     await rig.pty.vanish();
     await gw.waitForLog((l) => l.msg === 'broker serial port unavailable; reopening when it is back' && gw.logs.indexOf(l) >= unplugged, 10_000, 'unplug noticed');
-    await sleep(1500); // unplugged for a moment, as a hand would
+    // Unplugged for a moment: long enough for a failed reopen attempt (the first comes 250 ms after the unplug).
+    await sleep(400);
     const from = gw.logs.length;
     await rig.pty.reappear(); // a new /dev/pts/N behind the same socat link= path
     const backAt = Date.now();
