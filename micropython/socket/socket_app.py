@@ -3,10 +3,8 @@
 safety rules itself (channel.py), integrates energy, reports every interval
 and at once on a change, and runs each COMMAND when it arrives::
 
-    import socket_app
-    socket_app.main()                 # on the device: never returns
-
-    app = socket_app.build()          # tests: a started app
+    app = SocketApp(link, channels, dht, store, boot, wiring)   # socket_boot.build() makes one
+    app.start()                       # power-on states, HELLO, first REPORT
     wait_ms = app.step(0)             # one loop turn; ms until it needs the next
 
 Safety never waits for the radio: a turn measures and trips before it
@@ -243,49 +241,3 @@ class SocketApp:
             c.trip_news = None
             c.reported_dw = None if c.reading is None else c.reading[2]
 
-
-def build():
-    """Reads the wiring, sets every relay to its power-on state, starts the
-    radio, sends HELLO and the first REPORT; returns the running SocketApp."""
-    import esp32
-    import espnow
-    import machine
-    import network
-    from channel import Channel
-    from node_link import Link
-    from pairing import load_pairing, save_paired
-    from socket_config import load_wiring
-    from socket_hw import build_hardware
-    from socket_store import Store
-    wiring = load_wiring(cfg.WIRING_FILE)
-    relays, meters, dht = build_hardware(wiring)
-    store = Store(esp32.NVS(cfg.NVS_NAMESPACE), len(relays))
-    settings, energy = store.load_settings(), store.load_energy()
-    channels = []
-    for i, relay in enumerate(relays):
-        ch = Channel(i + 1, relay, meters[i], *settings[i])
-        ch.wh, ch.acc = energy[i]
-        ch.saved_wh = ch.wh
-        channels.append(ch)
-    broker, wifi_channel, lmk, pmk = load_pairing(cfg.PAIRING_FILE, cfg.PAIRED_FILE)
-    boot = store.bump_boot()  # after every check that could fail, so a reset loop does not wear the flash
-    sta = network.WLAN(network.STA_IF)
-    sta.active(True)
-    sta.config(channel=wifi_channel)
-    pm = getattr(network.WLAN, "PM_NONE", None)
-    if pm is not None:
-        sta.config(pm=pm)  # a listening node keeps its receiver on
-    sta.disconnect()
-    esp = espnow.ESPNow()
-    esp.active(True)
-    if pmk:
-        esp.set_pmk(pmk)
-    link = Link(esp, broker, cfg.RECEIPT_WINDOW_MS, cfg.RETRY_LIMIT, lmk)
-    app = SocketApp(link, channels, dht, store, boot, wiring,
-                    lambda mac: save_paired(cfg.PAIRED_FILE, mac), machine.RTC())
-    app.start()
-    return app
-
-
-def main():
-    build().run()

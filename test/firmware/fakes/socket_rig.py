@@ -3,7 +3,7 @@ the buses its socket.json names, boots it as a listening node, cuts its
 power, and answers the harness in JSON.
 
     socket_rig.add(name, mac, root, wiring)      # chips made from the wiring
-    socket_rig.boot(name)                        # socket_app.build() + its turns
+    socket_rig.boot(name)                        # socket_boot.build() + its turns
     socket_rig.cut(name)                         # power cut: RAM, uncommitted NVS, chip state gone
     socket_rig.state(name)                       # relays, readings, energy, NVS figures
 """
@@ -82,8 +82,8 @@ def boot(name):
     d = rig.W.devices[name]
 
     def build():
-        import socket_app
-        return socket_app.build()
+        import socket_boot
+        return socket_boot.build()
     rig.W.start_listening(d, build)
 
 
