@@ -10,6 +10,12 @@ export interface ChannelValues {
   /** W */ power?: number;
   /** Wh, counter since the node's first boot */ energy?: number;
   /** true = on */ relay?: boolean;
+  /** the node's safety rule that opened the relay: 1 over-current, 2 over-power, 3 humidity, 4 over-temperature; 0 cleared (record 0x15) */ trip?: number;
+  /** a button press on this channel: 1 short, 2 long (record 0x16) */ press?: number;
+  /** after a power loss: 0 off, 1 on, 2 as it was (record 0x54) */ powerOnState?: number;
+  /** A; 0 = no limit (record 0x55) */ currentLimit?: number;
+  /** %RH; 0 = no limit (record 0x56) */ humidityLimit?: number;
+  /** s; 0 = stays on (record 0x57, COMMAND) */ autoOff?: number;
 }
 
 /** Message-wide values, scaled to display units; a key is present only when its record was. */

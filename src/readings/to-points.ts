@@ -62,9 +62,10 @@ const POWER_FLOAT = ['voltage', 'current', 'power', 'energy'] as const;
  * The InfluxDB points of one accepted message (docs/protocol.md section 3).
  * REPORT: `environment` (when it has any of 0x01-0x04), `node` (always: `lost`,
  * and `rssi` when known, plus battery/awake/retries/status), one `power` per
- * channel with records. HELLO and RESULT: a `node` point (`lost`, `rssi`,
- * `status` if sent), and for RESULT the `relay` state per channel; no
- * environment. Other kinds (RECEIPT, COMMAND, unknown): none.
+ * channel with records (`trip` added by section 4), one `input` per channel
+ * with a button press (0x16). HELLO and RESULT: a `node` point (`lost`,
+ * `rssi`, `status` if sent), and for RESULT the `relay` and `trip` state per
+ * channel; no environment. Other kinds (RECEIPT, COMMAND, unknown): none.
  */
 export function messageToPoints(message: Message, ctx: MessageContext): Point[] {
   if (message.kind !== KIND.REPORT && message.kind !== KIND.HELLO && message.kind !== KIND.RESULT) return [];
@@ -77,10 +78,12 @@ export function messageToPoints(message: Message, ctx: MessageContext): Point[] 
     if (Object.keys(environment).length > 0) points.push(point('environment', environment));
   }
   points.push(point('node', nodeFields(message.kind === KIND.REPORT ? values : { status: values.status }, ctx)));
-  const channelFilter = message.kind === KIND.REPORT ? channelFields : relayOnly;
+  const channelFilter = message.kind === KIND.REPORT ? channelFields : relayState;
   for (const channel of channels) {
     const fields = channelFilter(channel);
-    if (Object.keys(fields).length > 0) points.push(point('power', fields, channelTags(sender, channel.channel)));
+    const tags = channelTags(sender, channel.channel);
+    if (Object.keys(fields).length > 0) points.push(point('power', fields, tags));
+    if (message.kind === KIND.REPORT && channel.press !== undefined) points.push(point('input', { press: int(channel.press) }, tags));
   }
   return points;
 }
@@ -103,11 +106,15 @@ function nodeFields(values: MessageValues, ctx: MessageContext): Fields {
 function channelFields(channel: ChannelValues): Fields {
   const fields: Fields = {};
   for (const name of POWER_FLOAT) if (channel[name] !== undefined) fields[name] = float(channel[name]);
-  return { ...fields, ...relayOnly(channel) };
+  return { ...fields, ...relayState(channel) };
 }
 
-function relayOnly(channel: ChannelValues): Fields {
-  return channel.relay === undefined ? {} : { relay: bool(channel.relay) };
+/** What a RESULT says of a channel afterwards: its relay and any safety trip (section 4). */
+function relayState(channel: ChannelValues): Fields {
+  const fields: Fields = {};
+  if (channel.relay !== undefined) fields.relay = bool(channel.relay);
+  if (channel.trip !== undefined) fields.trip = int(channel.trip);
+  return fields;
 }
 
 /** Heartbeat counters of the broker. */

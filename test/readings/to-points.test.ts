@@ -1,6 +1,6 @@
 import test from 'ava';
 import { toLineProtocol } from '../../src/points/point.ts';
-import { decodeMessage } from '../../src/protocol/index.ts';
+import { decodeMessage, encodeMessage, KIND, record, type RecordDraft } from '../../src/protocol/index.ts';
 import { heartbeatToPoint, messageToPoints, Stamper } from '../../src/readings/index.ts';
 import { vectors } from '../protocol/vectors.ts';
 
@@ -64,3 +64,28 @@ test('stamper: timestamps are microseconds and strictly increase', (t) => {
   const stamper = new Stamper();
   t.deepEqual([1000, 1000, 1000, 999, 1001.5, 2000].map((ms) => stamper.next(ms)), [1_000_000, 1_000_001, 1_000_002, 1_000_003, 1_001_500, 2_000_000]);
 });
+
+/** Section 4 records through the real codec: [what, kind, records, expected line protocol]. */
+const section4: Array<[what: string, kind: number, records: RecordDraft[], lines: string[]]> = [
+  ['REPORT: over-current trip opened channel 2', KIND.REPORT, [record('channel', 2), record('current', 17_250), record('relay', 0), record('trip', 1)], [
+    `node,${TAGS} lost=0i 1700000000000000`,
+    `power,channel=2,${TAGS} current=17.25,relay=false,trip=1i 1700000000000000`,
+  ]],
+  ['REPORT: a long press on button 3 is an input point, not a power point', KIND.REPORT, [record('channel', 3), record('press', 2)], [
+    `node,${TAGS} lost=0i 1700000000000000`,
+    `input,channel=3,${TAGS} press=2i 1700000000000000`,
+  ]],
+  ['RESULT: the relay state and a cleared trip afterwards', KIND.RESULT, [
+    record('commandId', 7), record('outcome', 0), record('channel', 2), record('relay', 1), record('trip', 0),
+  ], [
+    `node,${TAGS} lost=0i 1700000000000000`,
+    `power,channel=2,${TAGS} relay=true,trip=0i 1700000000000000`,
+  ]],
+];
+
+for (const [what, kind, records, lines] of section4) {
+  test(`points (section 4): ${what}`, (t) => {
+    const message = decodeMessage(encodeMessage({ kind, boot: 4, seq: 31, records }));
+    t.deepEqual(messageToPoints(message, ctx).map(toLineProtocol), lines);
+  });
+}
