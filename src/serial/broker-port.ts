@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { stat } from 'node:fs/promises';
 import { GatewayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { identifyDevice, watchDevice } from './device-watch.ts';
 import { LineSplitter } from './line-splitter.ts';
 import { openPort as openRealPort, type OpenPort, type PortBinding, type PortStream } from './open-port.ts';
 import { NOT_SERIAL_DEVICE, notSerialDeviceError, probeSerialDevice } from './serial-device.ts';
@@ -86,7 +86,7 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
   private down = false;
   private notSerial = false;
   private opened = false;
-  private watch: unknown;
+  private unwatch: (() => void) | undefined;
   private gone: Error | undefined;
 
   constructor(options: BrokerPortOptions) {
@@ -114,7 +114,7 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
   async stop(): Promise<void> {
     this.running = false;
     this.timers.clearTimeout(this.timer);
-    this.timers.clearTimeout(this.watch);
+    this.unwatch?.();
     const port = this.port;
     if (port) await new Promise<void>((resolve) => port.close(() => resolve()));
   }
@@ -151,7 +151,7 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
         port.close();
         return;
       }
-      const device = !watching ? '' : await identify(path).catch((err: unknown) => {
+      const device = !watching ? '' : await identifyDevice(path).catch((err: unknown) => {
         port.close();
         throw err;
       });
@@ -212,9 +212,18 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
     });
     // Read/write errors end in `close` (with a DisconnectedError); handled there.
     port.on('error', (err) => this.log.debug({ err }, 'serial port error'));
-    if (this.options.watchIntervalMs !== 0) this.watchDevice(port, device);
+    if (this.options.watchIntervalMs !== 0) {
+      this.unwatch = watchDevice({
+        path: this.options.path, device, timers: this.timers, intervalMs: this.options.watchIntervalMs ?? DEFAULT_WATCH_INTERVAL_MS,
+        onGone: (reason) => {
+          // A vanished device never errors by itself (see device-watch.ts): closing starts the reopen cycle.
+          this.gone = reason;
+          port.close();
+        },
+      });
+    }
     port.once('close', (err?: Error | null) => {
-      this.timers.clearTimeout(this.watch);
+      this.unwatch?.();
       this.port = undefined;
       splitter.reset();
       this.emit('close');
@@ -224,36 +233,4 @@ export class BrokerPort extends EventEmitter<BrokerPortEvents> {
     this.port = port;
     this.emit('open');
   }
-
-  /**
-   * Why this exists: when a USB serial device is unplugged, or a pty's master
-   * closes, Linux hangs the tty up and read(2) returns 0 (EOF) instead of an
-   * error; bindings-cpp 13 (`unix-read.js`) retries 0-byte reads at once and
-   * never reports a disconnect, spinning a CPU. So the path is checked while
-   * open: gone (ENOENT) or a different device node (inode/rdev) means the
-   * device vanished, and the port is closed to start the reopen cycle.
-   */
-  private watchDevice(port: PortStream, device: string): void {
-    this.watch = this.timers.setTimeout(() => {
-      void this.checkDevice(port, device).then((same) => {
-        if (same && this.port === port && this.running) this.watchDevice(port, device);
-      });
-    }, this.options.watchIntervalMs ?? DEFAULT_WATCH_INTERVAL_MS);
-  }
-
-  /** True while the same device node is at the path; otherwise closes the port. */
-  private async checkDevice(port: PortStream, device: string): Promise<boolean> {
-    const now = await identify(this.options.path).catch((err: NodeJS.ErrnoException) => `missing (${err.code})`);
-    if (this.port !== port) return false;
-    if (now === device) return true;
-    this.gone = new Error(`device ${now.startsWith('missing') ? 'is gone' : 'was replaced'}: ${now}`);
-    port.close();
-    return false;
-  }
-}
-
-/** Identity of the device node behind `path` (after symlinks). */
-async function identify(path: string): Promise<string> {
-  const s = await stat(path);
-  return `${s.dev}:${s.ino}:${s.rdev}`;
 }
