@@ -41,6 +41,7 @@ class Broker:
         self._hb_ms = 0
         self._expiry_ms = 0
         self.errors = 0
+        self.can = None  # can_bridge.CanBridge when config.CAN is set
 
     def start(self):
         for mac, lmk in self.keys.items():
@@ -56,6 +57,8 @@ class Broker:
             if mac is None:
                 break
             self._guard(self._on_radio, bytes(mac), bytes(data))
+        if self.can is not None:
+            self._guard(self.can.poll)
         for line in self.link.poll_lines(cfg.SERIAL_IN_PER_STEP):
             self._guard(self._on_line, line)
         self._housekeeping()
@@ -164,6 +167,9 @@ class Broker:
             self._on_tx(cmd[1], cmd[2], cmd[3])
 
     def _on_tx(self, ident, mac, payload):
+        if self.can is not None and self.can.owns(mac):
+            self.can.send(ident, mac, payload)
+            return
         try:
             msg = p.decode_message(payload)
         except p.ProtocolError:
@@ -223,6 +229,12 @@ def build(port):
         esp.set_pmk(unhexlify(cfg.PMK))
     app = Broker(esp, sta.config("mac"), port)
     app.start()
+    if cfg.CAN:
+        import can_bridge
+        try:
+            app.can = can_bridge.start(app, cfg.CAN)
+        except OSError as e:  # no MCP2515: the radio side still runs; said once as console text
+            app.link.send(("can: %s\n" % e).encode())
     return app
 
 

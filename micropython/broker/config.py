@@ -21,4 +21,8 @@ COMMAND_TTL_S = 86400  # s before a held command expires
 MAX_PEERS = 20  # ESP-NOW peer table size
 DEDUP_NODES = 64  # nodes whose recent (boot, seq) pairs are remembered
 
+# CAN bridge (can_bridge.py): None, or the MCP2515's SPI pins and crystal, e.g.
+# {"sck": 18, "mosi": 23, "miso": 19, "cs": 5, "osc_hz": 8000000}
+CAN = None
+
 FIRMWARE = "broker-1.0.0"

@@ -4,13 +4,15 @@ broker"): ISO-TP on an MCP2515, node ``nn`` (1..127) sending with id
 
     link = can_link.for_node(can, 5)          # a CAN node; peer 0 is the broker
     link = can_link.for_broker(can)           # the broker; peers are node numbers
-    ok = link.send(peer, message)             # blocks until every frame is on the bus (False: no flow control, bus error)
-    for peer, message in link.poll(): ...     # complete messages received since the last poll
+    link.send(peer, message, done)            # starts it; done(True) once every frame is on the bus
+    for peer, message in link.poll(): ...     # call often: completes sends, returns messages received
 
-``send`` keeps reading while it waits (for TXB0, for the flow control), so
-frames other nodes send meanwhile are not lost in the MCP2515's two
-receive buffers. "On the bus" means some node acknowledged each frame; for
-a message longer than 7 bytes the flow control proves the peer is there.
+Nothing waits for the peer: a message over 7 bytes goes on when its flow
+control arrives (read by ``poll``), and fails after 1000 ms without (N_Bs).
+Only the wait for TXB0 (about 1 ms a frame) blocks, and it keeps reading, so
+frames other nodes send meanwhile are not lost in the MCP2515's two receive
+buffers. "On the bus" means some node acknowledged each frame; for a
+message over 7 bytes the flow control proves the peer is there.
 """
 import time
 import isotp
@@ -27,49 +29,91 @@ def node_of(can_id):
 
 
 class CanLink:
-    def __init__(self, can, out_id, peer_of, frame_timeout_ms=20, fc_timeout_ms=isotp.N_BS_MS):
+    def __init__(self, can, out_id, peer_of, frame_timeout_ms=20, fc_timeout_ms=isotp.N_BS_MS, finish_ms=100):
         self._can = can
         self._out_id = out_id
         self._peer_of = peer_of
         self._frame_timeout = frame_timeout_ms
         self._fc_timeout = fc_timeout_ms
+        self._finish = finish_ms
         self._rx = {}  # peer -> isotp.Receiver
-        self._waiting = None  # (peer, isotp.Sender) while a send waits for its flow control
-        self._released = []  # frames a flow control released, not sent yet
+        self._tx = {}  # peer -> (isotp.Sender, done) of the message in flight
+        self._queue = {}  # peer -> [(message, done)] waiting for the one in flight
+        self._released = []  # (peer, frames) a flow control released
+        self._starting = False
         self._inbox = []
         self.sent = self.failed = 0
 
-    def send(self, peer, data):
-        """Sends one message to ``peer``; True once all its frames are on the bus."""
-        sender = isotp.Sender(data, self._fc_timeout)
-        ok = self._frames(peer, sender.start(time.ticks_ms()))
-        self._waiting = (peer, sender)
+    def send(self, peer, data, done=None):
+        """Queues one message to ``peer`` (sent after any still in flight to
+        it); ``done(ok)`` is called once every frame is on the bus (True) or
+        the flow control did not come or the bus refused a frame (False)."""
+        self._queue.setdefault(peer, []).append((data, done))
+        self._start_queued()
+
+    def busy(self):
+        """True while a message is in flight or queued (poll again soon)."""
+        return bool(self._tx) or bool(self._queue)
+
+    def _start_queued(self):
+        if self._starting:
+            return
+        self._starting = True
         try:
-            while ok and (sender.state == isotp.WAIT_FC or self._released):
-                self._drain()
-                if self._released:
-                    more, self._released = self._released, []
-                    ok = self._frames(peer, more)
-                elif sender.poll(time.ticks_ms()) == isotp.WAIT_FC:
-                    time.sleep_ms(1)
-            ok = ok and sender.state == isotp.DONE and self._wait_ready()
+            progress = True
+            while progress:
+                progress = False
+                for peer in [peer for peer in self._queue if peer not in self._tx]:
+                    waiting = self._queue[peer]
+                    data, done = waiting.pop(0)
+                    if not waiting:
+                        del self._queue[peer]
+                    sender = isotp.Sender(data, self._fc_timeout)
+                    self._tx[peer] = (sender, done)
+                    ok = self._frames(peer, sender.start(time.ticks_ms()))
+                    if not ok or sender.state == isotp.DONE:
+                        self._finish_tx(peer, ok and self._wait_ready())
+                        progress = True
         finally:
-            self._waiting = None
-            self._released = []
+            self._starting = False
+
+    def _finish_tx(self, peer, ok):
+        _, done = self._tx.pop(peer)
         if ok:
             self.sent += 1
         else:
             self.failed += 1
-        return ok
+        if done is not None:
+            done(ok)
 
     def poll(self):
-        """Reads every frame waiting; returns [(peer, message)] completed since the last poll."""
+        """Reads every frame waiting, sends what flow control released, times
+        out what it must; returns [(peer, message)] completed since the last
+        poll. A message begun stays read every ms (up to ``finish_ms``): its
+        consecutive frames come 1 ms apart and the MCP2515 holds only two."""
         self._drain()
+        self._push()
+        deadline = time.ticks_add(time.ticks_ms(), self._finish)
+        while any(rx.state == isotp.RECEIVING for rx in self._rx.values()) and time.ticks_diff(deadline, time.ticks_ms()) > 0:
+            time.sleep_ms(1)
+            self._drain()
+            self._push()
         now = time.ticks_ms()
         for rx in self._rx.values():
             rx.poll(now)
+        for peer in [peer for peer, (tx, _) in self._tx.items() if tx.poll(now) == isotp.FAILED]:
+            self._finish_tx(peer, False)
+        self._start_queued()
         out, self._inbox = self._inbox, []
         return out
+
+    def _push(self):
+        while self._released:
+            peer, frames = self._released.pop(0)
+            ok = self._frames(peer, frames)
+            entry = self._tx.get(peer)
+            if entry is not None and (not ok or entry[0].state == isotp.DONE):
+                self._finish_tx(peer, ok and self._wait_ready())
 
     def _frames(self, peer, frames):
         for f in frames:
@@ -100,8 +144,11 @@ class CanLink:
                 continue
             now = time.ticks_ms()
             if isotp.kind(frame) == isotp.FC:
-                if self._waiting is not None and self._waiting[0] == peer:
-                    self._released += self._waiting[1].on_frame(frame, now)
+                entry = self._tx.get(peer)
+                if entry is not None:
+                    frames = entry[0].on_frame(frame, now)
+                    if frames or entry[0].state != isotp.WAIT_FC:
+                        self._released.append((peer, frames))
                 continue
             rx = self._rx.get(peer)
             if rx is None:

@@ -47,6 +47,7 @@ import mcp2515, can_link
 spi = SPI(2, baudrate=8000000, sck=Pin(18), mosi=Pin(23), miso=Pin(19))
 can = mcp2515.MCP2515(spi, Pin(%d, Pin.OUT, value=1), osc_hz=%d)
 link = can_link.for_broker(can) if %r is None else can_link.for_node(can, %r)
+link._finish = 0  # polled on every frame filed (the INT line), not every 5 ms
 can.start()
 got = []
 """
