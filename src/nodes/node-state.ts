@@ -23,6 +23,10 @@ export interface NodeState {
   status?: number;
   /** Firmware version from the latest HELLO. */
   firmware?: string;
+  /** Capability bits from the latest HELLO (record 0x41, see CAPABILITY_BITS). */
+  capabilities?: number;
+  /** Per channel (record 0x0f) of a power node or panel: the latest values it reported, by channel number. */
+  channels: Record<number, ChannelState>;
   /** Latest environment readings; a key is absent until first reported. */
   latest: {
     /** degC */ temperature?: number;
@@ -39,6 +43,29 @@ export interface NodeState {
     /** Messages lost, from seq gaps within a boot. */
     lost: number;
   };
+}
+
+/**
+ * One channel of a node (an outlet, a meter input, a button) as the node last
+ * reported it. `relay` is the state the node confirmed (a REPORT or a RESULT),
+ * never what a command asked for.
+ */
+export interface ChannelState {
+  /** Channel number (record 0x0f). */
+  readonly channel: number;
+  /** V */ voltage?: number;
+  /** A */ current?: number;
+  /** W */ power?: number;
+  /** Wh, the node's own counter (never goes backwards) */ energy?: number;
+  /** true = on, as confirmed by the node */ relay?: boolean;
+  /** the node's safety rule that opened the relay (1 over-current, 2 over-power, 3 humidity, 4 over-temperature); 0 or absent = none */ trip?: number;
+  /** after a power loss: 0 off, 1 on, 2 as it was */ powerOnState?: number;
+  /** A; 0 = no limit */ currentLimit?: number;
+  /** %RH; 0 = no limit */ humidityLimit?: number;
+  /** The latest button press: 1 short, 2 long, and when, ms since epoch. */
+  lastPress?: { press: number; atMs: number };
+  /** Wall time of the latest value for this channel, ms since epoch. */
+  updatedMs: number;
 }
 
 /** Status flag bits of record 0x06 (protocol section 1); one table, in src/protocol/records.ts. */

@@ -1,7 +1,7 @@
 import type { Logger } from '../log.ts';
 import { formatMac, normalizeMac } from '../protocol/mac.ts';
-import { interpret, type Message } from '../protocol/index.ts';
-import type { NodeState } from './node-state.ts';
+import { interpret, type Message, type MessageView } from '../protocol/index.ts';
+import type { ChannelState, NodeState } from './node-state.ts';
 import { SeqWindow } from './seq-window.ts';
 import { RateLimitedLog, type RateLimitOptions } from '../gateway/rate-limited-log.ts';
 
@@ -26,6 +26,8 @@ export type Acceptance =
       readonly lost: number;
       /** The node's state after this message (live object; do not keep references to mutate). */
       readonly state: NodeState;
+      /** The message in display units (interpreted once, here). */
+      readonly view: MessageView;
     };
 
 /** Counters across all nodes since the gateway started. */
@@ -110,10 +112,11 @@ export class NodeRegistry {
     this.totals.messages += 1;
     this.totals.lost += verdict.lost;
     if (verdict.lost > 0) this.log.debug({ node: formatMac(state.mac), boot: message.boot, seq: message.seq, lost: verdict.lost }, 'messages lost');
+    const view = interpret(message);
     // A late message is counted but must not roll the state back to older readings.
     if (verdict.recovered) state.lastSeenMs = nowMs;
-    else updateState(state, rssi, message, nowMs);
-    return { duplicate: false, room: state.room, lost: verdict.lost, state };
+    else updateState(state, rssi, message, view, nowMs);
+    return { duplicate: false, room: state.room, lost: verdict.lost, state, view };
   }
 
   /** Every node's state, in order of first contact. */
@@ -151,7 +154,7 @@ export class NodeRegistry {
     if (kept) return kept;
     const room = this.roomOf(mac);
     const node = {
-      state: { mac, room, firstSeenMs: nowMs, lastSeenMs: nowMs, latest: {}, counters: { messages: 0, duplicates: 0, lost: 0 } },
+      state: { mac, room, firstSeenMs: nowMs, lastSeenMs: nowMs, latest: {}, channels: {}, counters: { messages: 0, duplicates: 0, lost: 0 } },
       seqs: new SeqWindow(),
     };
     if (room === UNKNOWN_ROOM) {
@@ -174,8 +177,10 @@ export class NodeRegistry {
   }
 }
 
-function updateState(state: NodeState, rssi: number | undefined, message: Message, nowMs: number): void {
-  const { values } = interpret(message);
+const CHANNEL_KEYS = ['voltage', 'current', 'power', 'energy', 'relay', 'trip', 'powerOnState', 'currentLimit', 'humidityLimit'] as const;
+
+function updateState(state: NodeState, rssi: number | undefined, message: Message, view: MessageView, nowMs: number): void {
+  const { values } = view;
   state.lastSeenMs = nowMs;
   state.boot = message.boot;
   state.seq = message.seq;
@@ -184,7 +189,15 @@ function updateState(state: NodeState, rssi: number | undefined, message: Messag
   if (values.interval !== undefined) state.intervalS = values.interval;
   if (values.status !== undefined) state.status = values.status;
   if (values.firmware !== undefined) state.firmware = values.firmware;
+  if (values.capabilities !== undefined) state.capabilities = values.capabilities;
   for (const key of ['temperature', 'humidity', 'pressure', 'illuminance'] as const) {
     if (values[key] !== undefined) state.latest[key] = values[key];
+  }
+  for (const values of view.channels) {
+    const channel: ChannelState = state.channels[values.channel] ?? { channel: values.channel, updatedMs: nowMs };
+    for (const key of CHANNEL_KEYS) if (values[key] !== undefined) (channel as unknown as Record<string, unknown>)[key] = values[key];
+    if (values.press !== undefined) channel.lastPress = { press: values.press, atMs: nowMs };
+    channel.updatedMs = nowMs;
+    state.channels[values.channel] = channel;
   }
 }

@@ -14,6 +14,7 @@ export function node(room: string, i: number, over: Partial<NodeState> = {}): No
     intervalS: 60,
     batteryV: 3.9,
     latest: { temperature: 20 + i * 0.7, humidity: 40 + i * 3, pressure: 1009 + i, illuminance: 120 * i },
+    channels: {},
     counters: { messages: 10, duplicates: 0, lost: 0 },
     ...over,
   };

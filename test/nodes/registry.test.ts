@@ -139,3 +139,18 @@ test('registry: a reload that names an unknown node keeps it past the unknown bo
   t.deepEqual(registry.states().map((s) => s.mac), ['a2b2c2d2e2a4', KITCHEN], 'the two heard last');
   t.like(registry.counters, { forgottenNodes: 3 + 2 });
 });
+
+test('registry: per channel, the values and the relay state the node confirmed; a HELLO sets the capabilities; a press is kept with its time', (t) => {
+  const registry = new NodeRegistry({ rooms, log: silentLogger });
+  registry.accept(KITCHEN, -60, msg(1, 0, [record('capabilities', 0b111000), record('channel', 2), record('powerOnState', 2), record('currentLimit', 10_000)], KIND.HELLO), 1);
+  registry.accept(KITCHEN, -60, msg(1, 1, [record('channel', 2), record('power', 23_005), record('relay', 1), record('channel', 3), record('press', 2)]), 2);
+  const result = registry.accept(KITCHEN, -60, msg(1, 2, [record('commandId', 7), record('outcome', 0), record('channel', 2), record('relay', 0), record('trip', 1)], KIND.RESULT), 3);
+  t.like(result, { duplicate: false, view: { kind: 'RESULT', values: { commandId: 7, outcome: 0 } } });
+  t.like(registry.get(KITCHEN), {
+    capabilities: 0b111000,
+    channels: {
+      2: { channel: 2, power: 2300.5, relay: false, trip: 1, powerOnState: 2, currentLimit: 10, updatedMs: 3 },
+      3: { channel: 3, lastPress: { press: 2, atMs: 2 }, updatedMs: 2 },
+    },
+  });
+});
