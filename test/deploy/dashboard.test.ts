@@ -43,7 +43,7 @@ test('it is an InfluxDB 2 template: a bucket variable and one dashboard', async 
 
 test('every query reads v.bucket and names a measurement, field and grouping tags the gateway writes', async (t) => {
   const schema = await storedSchema();
-  t.deepEqual([...schema.keys()], ['environment', 'node', 'power', 'broker'], 'the protocol table was parsed');
+  t.deepEqual([...schema.keys()], ['environment', 'node', 'power', 'input', 'broker'], 'the protocol table was parsed');
   const charts = (await template())[1].spec.charts as Chart[];
   const seen = new Set<string>();
   for (const chart of charts) {
