@@ -1,5 +1,6 @@
 import type { Gateway } from '../main.ts';
-import { formatMac, STATUS_BITS } from '../protocol/index.ts';
+import { nodeHealth } from '../nodes/health.ts';
+import { formatMac } from '../protocol/index.ts';
 
 const fixed = (value: number | undefined, digits: number, unit: string): string =>
   value === undefined ? '-' : `${value.toFixed(digits)}${unit}`;
@@ -15,8 +16,8 @@ export function formatSummary(gateway: Gateway, nowMs: number, tty: boolean): st
     .sort((a, b) => a.room.localeCompare(b.room))
     .map((n) => {
       const ago = Math.round((nowMs - n.lastSeenMs) / 1000);
-      const silent = n.intervalS !== undefined && nowMs - n.lastSeenMs > 3 * n.intervalS * 1000;
-      const flags = [silent ? 'SILENT' : '', n.status !== undefined && (n.status & STATUS_BITS.BATTERY_LOW) !== 0 ? 'LOW BATTERY' : ''].filter(Boolean).join(' ');
+      const health = nodeHealth(n, nowMs);
+      const flags = [health.silent ? 'SILENT' : '', health.batteryLow ? 'LOW BATTERY' : '', health.tripped ? 'TRIPPED' : ''].filter(Boolean).join(' ');
       return `  ${n.room.padEnd(12)} ${formatMac(n.mac)}  ${fixed(n.latest.temperature, 1, 'C').padStart(6)} ${fixed(n.latest.humidity, 0, '%').padStart(4)} `
         + `${fixed(n.latest.pressure, 0, 'hPa').padStart(7)} ${fixed(n.latest.illuminance, 0, 'lx').padStart(7)} ${fixed(n.batteryV, 2, 'V').padStart(6)} `
         + `${String(n.rssi ?? '-').padStart(4)}dBm  ${`${ago}s ago`.padStart(8)}  lost ${n.counters.lost} dup ${n.counters.duplicates} ${flags}`;

@@ -1,17 +1,12 @@
-import { STATUS, type NodeState } from '../nodes/node-state.ts';
+import { nodeHealth, type HealthOptions } from '../nodes/health.ts';
+import type { NodeState } from '../nodes/node-state.ts';
 import { UNKNOWN_ROOM } from '../nodes/registry.ts';
 import type { ScreenState } from './screen-state.ts';
 
-/** Options of {@link buildScreenModel}. */
-export interface ScreenModelOptions {
+/** Options of {@link buildScreenModel}: the time zone and how health is judged (src/nodes/health.ts). */
+export interface ScreenModelOptions extends HealthOptions {
   /** IANA time zone for clock times; default the system's. */
   timeZone?: string;
-  /** A node is silent after this many of its report intervals. Default 3. */
-  silentIntervals?: number;
-  /** Interval assumed for a node that never reported one, s. Default 300. */
-  defaultIntervalS?: number;
-  /** Battery below this is low even without the node's low-battery flag, V. Default 3.3. */
-  lowBatteryV?: number;
 }
 
 /** One room line, formatted. */
@@ -81,13 +76,11 @@ function sinkBanner(sink: ScreenState['sink']): string | undefined {
 }
 
 function roomRow(node: NodeState, nowMs: number, when: (ms: number) => string, options: ScreenModelOptions): RoomRow {
-  const intervalS = node.intervalS ?? options.defaultIntervalS ?? 300;
+  const health = nodeHealth(node, nowMs, options);
   const alerts: string[] = [];
-  if (nowMs - node.lastSeenMs > (options.silentIntervals ?? 3) * intervalS * 1000) alerts.push(`silent since ${when(node.lastSeenMs)}`);
-  const lowFlag = ((node.status ?? 0) & STATUS.BATTERY_LOW) !== 0;
-  if (lowFlag || (node.batteryV !== undefined && node.batteryV < (options.lowBatteryV ?? 3.3))) {
-    alerts.push(`battery low${node.batteryV === undefined ? '' : ` ${node.batteryV.toFixed(2)} V`}`);
-  }
+  if (health.silent) alerts.push(`silent since ${when(node.lastSeenMs)}`);
+  if (health.batteryLow) alerts.push(`battery low${node.batteryV === undefined ? '' : ` ${node.batteryV.toFixed(2)} V`}`);
+  if (health.tripped) alerts.push('tripped');
   const { latest } = node;
   return {
     name: node.room === UNKNOWN_ROOM ? node.mac : node.room,
