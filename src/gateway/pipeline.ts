@@ -1,4 +1,5 @@
 import { ProtocolError, decodeLine, decodeMessage, parseBrokerFrame, type BrokerEvent, type Message } from '../protocol/index.ts';
+import type { EventBus } from '../bus/event-bus.ts';
 import type { Logger } from '../log.ts';
 import type { NodeRegistry } from '../nodes/registry.ts';
 import { heartbeatToPoint, messageToPoints } from '../readings/to-points.ts';
@@ -44,6 +45,8 @@ export interface PipelineDeps {
   log: Logger;
   /** Called on each broker BOOT (the gateway answers with a TIME line). */
   onBrokerBoot?: () => void;
+  /** Where accepted messages, node changes and the broker's own lines are published for the outputs. */
+  bus?: EventBus;
   /** Limits of the repeated log lines (console text, bad frames, bad messages), each kind on its own; defaults 20 lines a minute. */
   rateLimit?: RateLimitOptions;
 }
@@ -98,14 +101,17 @@ export class Pipeline {
       case 'hb':
         this.counters.heartbeats += 1;
         this.deps.submit((timeUs) => [heartbeatToPoint(event, { gateway: this.deps.gateway, timeUs })]);
+        this.deps.bus?.emit('broker', { type: 'hb', atMs: this.deps.now(), uptimeS: event.uptimeS, queued: event.queued });
         break;
       case 'boot':
         this.counters.brokerBoots += 1;
         this.log.info({ firmware: event.firmware, brokerMac: event.brokerMac, channel: event.channel }, 'broker started');
         this.deps.onBrokerBoot?.();
+        this.deps.bus?.emit('broker', { type: 'boot', atMs: this.deps.now(), firmware: event.firmware, brokerMac: event.brokerMac });
         break;
       case 'txr':
-        this.log.info({ id: event.id, status: event.status }, 'command status');
+        this.log.debug({ id: event.id, status: event.status }, 'command status from the broker');
+        this.deps.bus?.emit('broker', { type: 'txr', atMs: this.deps.now(), id: event.id, status: event.status });
         break;
     }
   }
@@ -132,7 +138,8 @@ export class Pipeline {
       this.log.debug({ node: mac, hex: payload.toString('hex') }, 'bad radio message bytes');
       return;
     }
-    const acceptance = this.deps.registry.accept(mac, rssi, message, this.deps.now());
+    const atMs = this.deps.now();
+    const acceptance = this.deps.registry.accept(mac, rssi, message, atMs);
     if (acceptance.duplicate) {
       this.counters.duplicates += 1;
       this.log.debug({ node: mac, boot: message.boot, seq: message.seq }, 'duplicate dropped');
@@ -142,5 +149,11 @@ export class Pipeline {
     const { room, lost } = acceptance;
     this.log.debug({ node: mac, room, boot: message.boot, seq: message.seq, rssi, lost }, 'message');
     this.deps.submit((timeUs) => messageToPoints(message, { mac, room, gateway: this.deps.gateway, rssi, lost, timeUs }));
+    const { bus } = this.deps;
+    if (bus) {
+      const { view, state } = acceptance;
+      bus.emit('reading', { mac: state.mac, room, kind: view.kind, atMs, rssi, values: view.values, channels: view.channels });
+      bus.emit('nodeChanged', { mac: state.mac });
+    }
   }
 }
