@@ -16,6 +16,8 @@ export const REFUSED_HTTP_STATUS = {
   TOO_MANY_PENDING: 429,
   /** No `HB` or `BOOT` from the broker for 30 s: 503. */
   BROKER_SILENT: 503,
+  /** The queue is not running (before start, after stop): 503. */
+  STOPPED: 503,
 } as const;
 
 /** Why the queue refused a command. */
@@ -32,7 +34,7 @@ export class CommandRefusedError extends GatewayError {
   readonly httpStatus: number;
 
   constructor(code: CommandRefusedCode, message: string) {
-    super(code, message, { retryable: code === 'BROKER_SILENT' || code === 'TOO_MANY_PENDING' });
+    super(code, message, { retryable: code === 'BROKER_SILENT' || code === 'TOO_MANY_PENDING' || code === 'STOPPED' });
     this.httpStatus = REFUSED_HTTP_STATUS[code];
   }
 }

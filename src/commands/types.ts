@@ -4,7 +4,7 @@
  * API, MQTT, rules and panel bindings without pulling in the queue itself.
  */
 import type { Logger } from '../log.ts';
-import type { Point } from '../points/point.ts';
+import type { FieldValue } from '../points/point.ts';
 import type { ChannelValues, TxStatus } from '../protocol/index.ts';
 
 /** Who asked for a command. */
@@ -124,9 +124,70 @@ export interface CommandQueueDeps {
   /** The node as the read model knows it; undefined for a node never heard nor configured. */
   node(mac: string): CommandNodeInfo | undefined;
   /** One `command` point per status change; the caller adds `gateway`, stamps it and sends it to the sink. */
-  record(point: Omit<Point, 'timeUs'>): void;
+  record(point: CommandPoint): void;
   /** Every status change (to the event bus). */
   onChange(command: CommandView): void;
+  /** Bounds and deadlines; each defaults to {@link DEFAULT_COMMAND_LIMITS}. */
+  readonly limits?: Partial<CommandLimits>;
+}
+
+/** Bounds and deadlines of the queue. */
+export interface CommandLimits {
+  /** Open commands in total; past it `TOO_MANY_PENDING`. Default 64. */
+  readonly maxOpen: number;
+  /** Open commands per node (the broker holds at most 16); past it `TOO_MANY_PENDING`. Default 16. */
+  readonly maxOpenPerNode: number;
+  /** No `HB`/`BOOT` for this long and commands are refused `BROKER_SILENT`, ms. Default 30 000. */
+  readonly brokerSilentMs: number;
+  /** A TX line with no TXR after this long is `failed`, ms. Default 30 000. */
+  readonly txrTimeoutMs: number;
+  /** `sent` with no RESULT after this long is `unconfirmed`, ms (protocol section 4). Default 10 000. */
+  readonly sentResultMs: number;
+  /** `delivered` (sleepy node, inside a RECEIPT) with no RESULT after this long is `unconfirmed`, ms. Default 60 000. */
+  readonly deliveredResultMs: number;
+  /** `queued` with no further TXR after this long is `expired`, ms (the broker holds 24 h). Default 25 h. */
+  readonly queuedMs: number;
+  /** Final commands kept in memory for get/list. Default 500. */
+  readonly keepFinal: number;
+  /** `commands.jsonl` rotates to `commands.jsonl.1` past this, bytes. Default 1 MiB. */
+  readonly logMaxBytes: number;
+}
+
+/** The defaults of {@link CommandLimits}. */
+export const DEFAULT_COMMAND_LIMITS: CommandLimits = {
+  maxOpen: 64,
+  maxOpenPerNode: 16,
+  brokerSilentMs: 30_000,
+  txrTimeoutMs: 30_000,
+  sentResultMs: 10_000,
+  deliveredResultMs: 60_000,
+  queuedMs: 25 * 3600_000,
+  keepFinal: 500,
+  logMaxBytes: 1024 * 1024,
+};
+
+/**
+ * A string field (InfluxDB `"..."`). The shared `FieldValue` of
+ * src/points/point.ts has no string type yet; once it has one this is the same
+ * shape, and a {@link CommandPoint} is a `Point` without its time.
+ */
+export type StringField = { readonly type: 'string'; readonly value: string };
+
+/** The `command` point of one status change (protocol section 4), without its time. */
+export interface CommandPoint {
+  readonly measurement: 'command';
+  /** `room`, `node` (aa:bb:..), and `channel` when the command names one; the lead adds `gateway`. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly fields: {
+    /** Integer. */
+    readonly id: FieldValue;
+    /** `relay on`, `relay off`, `limits`, `interval 300`, `text`, `leds 0x5`. */
+    readonly action: StringField;
+    /** A {@link CommandStatus}. */
+    readonly status: StringField;
+    /** A {@link CommandSource}. */
+    readonly source: StringField;
+  };
 }
 
 /** Filter of {@link CommandQueueApi.list}. */
