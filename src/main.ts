@@ -1,18 +1,25 @@
 /**
- * The composition root: builds every stage from the config and connects them.
- * A byte enters at the serial port (src/serial), becomes a line, a frame and a
- * radio message (src/protocol), is checked against the node registry
- * (src/nodes), timed by the clock guard (src/clock), turned into points
- * (src/readings) and leaves through the sink (src/sinks: spool + InfluxDB, or
- * line-protocol files); the display (src/display) reads the node state.
- * Constructors only assign; start() and stop() do the I/O.
+ * The composition root: builds every stage and service from the config and
+ * connects them; it does no stage work itself. A byte enters at the serial
+ * port (src/serial), becomes a line, a frame and a radio message
+ * (src/protocol), is checked against the node registry (src/nodes), timed by
+ * the clock guard (src/clock), turned into points (src/readings) and leaves
+ * through the sink (src/sinks: spool + InfluxDB, or line-protocol files). The
+ * pipeline publishes on the event bus (src/bus); the outputs (the display,
+ * later the API, MQTT, metrics) read the node read model (NodeStore) and
+ * subscribe to the bus. Services start in order and stop in reverse
+ * (src/gateway/service.ts); constructors only assign.
  */
 import { join } from 'node:path';
+import { EventBus } from './bus/event-bus.ts';
 import { ClockGuard, HeldJournal, heldPointsCodec, systemClock, type WallClock } from './clock/index.ts';
 import { roomsFrom, type Config } from './config/index.ts';
 import { Display } from './display/display.ts';
 import type { Logger } from './log.ts';
 import { NodeRegistry } from './nodes/registry.ts';
+import { NodeStore } from './nodes/node-store.ts';
+import { service, startServices, stopServices, type Service } from './gateway/service.ts';
+import { SinkStatusWatch } from './sinks/sink-status-watch.ts';
 import type { SinkStatus } from './nodes/node-state.ts';
 import { encodeTime } from './protocol/index.ts';
 import { Stamper } from './readings/stamper.ts';
@@ -42,7 +49,11 @@ export interface GatewayOptions {
 
 /** The running service. */
 export class Gateway {
+  /** Where the pipeline publishes and the outputs subscribe. */
+  readonly bus: EventBus;
   readonly registry: NodeRegistry;
+  /** The read model every output reads nodes from. */
+  readonly nodes: NodeStore;
   readonly pipeline: Pipeline;
   readonly port: BrokerPort;
   readonly sink: Sink;
@@ -52,6 +63,8 @@ export class Gateway {
   private readonly log: Logger;
   private readonly spool: Spool | undefined;
   private timeTimer: NodeJS.Timeout | undefined;
+  /** In start order; stopped in reverse. */
+  private readonly services: Service[];
 
   constructor(options: GatewayOptions) {
     const { config, log } = options;
@@ -59,7 +72,9 @@ export class Gateway {
     this.log = log;
     const clock = options.clock ?? systemClock();
     const stamper = new Stamper();
+    this.bus = new EventBus(log);
     this.registry = new NodeRegistry({ rooms: roomsFrom(config), log });
+    this.nodes = new NodeStore({ registry: this.registry, bus: this.bus, now: () => clock.now() });
     const { influx } = config;
     if (influx) {
       this.spool = new Spool({
@@ -93,6 +108,7 @@ export class Gateway {
       now: () => clock.now(),
       log,
       onBrokerBoot: () => void this.sendTime(),
+      bus: this.bus,
     });
     this.port = new BrokerPort({
       path: config.serial.path, baudRate: config.serial.baudRate, log, openPort: options.openPort, binding: options.binding,
@@ -105,40 +121,39 @@ export class Gateway {
       now: () => clock.now(),
       getState: () => ({ nodes: this.registry.states(), sink: this.sink.status(), gateway: config.gateway, nowMs: clock.now() }),
     });
+    this.services = [
+      service('sink', () => this.openSink(), async () => {
+        await this.sink.stop();
+        this.guard.afterSinkClosed();
+      }),
+      service('clock', () => this.guard.start(), () => this.guard.stop()),
+      new SinkStatusWatch(this.sink, this.bus),
+      service('nodes', () => this.nodes.start(), () => this.nodes.stop()),
+      service('display', () => this.display.start(), () => this.display.stop()),
+      service('broker', () => this.openBroker(), async () => {
+        clearInterval(this.timeTimer);
+        await this.port.stop();
+        this.pipeline.flushLogs();
+      }),
+    ];
   }
 
-  /** Opens the sink, the serial port and the display; returns at once (the port opens in the background). */
+  /** Starts every service in order; returns at once (the port opens in the background). */
   async start(): Promise<void> {
-    if (this.spool) {
-      const report = await this.spool.open();
-      this.log.info({ stage: 'spool', ...report }, 'spool opened');
-    }
-    this.sink.start();
-    this.guard.start();
-    this.port.on('line', (line) => this.pipeline.handleLine(line));
-    this.port.on('open', () => void this.sendTime());
-    this.port.start();
-    this.timeTimer = setInterval(() => void this.sendTime(), TIME_SYNC_INTERVAL_MS);
-    this.timeTimer.unref();
-    this.display.start();
+    await startServices(this.services, this.log);
     this.log.info({ gateway: this.config.gateway, serial: this.config.serial.path, sink: this.config.influx ? 'influx' : 'files', dataDir: this.config.dataDir }, 'gateway started');
   }
 
-  /** Stops reading, flushes the sink (bounded in time) and puts the panel to sleep. */
+  /** Stops reading, then every service in reverse: the sink's last flush is bounded in time, the panel sleeps. */
   async stop(): Promise<void> {
-    clearInterval(this.timeTimer);
-    await this.port.stop();
-    this.pipeline.flushLogs();
-    this.guard.stop();
-    await this.display.stop();
-    await this.sink.stop();
-    this.guard.afterSinkClosed();
+    await stopServices(this.services, this.log);
     this.log.info({ ...this.pipeline.counters, heldReadings: this.guard.status.held }, 'gateway stopped');
   }
 
   /** SIGHUP: takes the node names of a new, already validated config. Other keys need a restart. */
   reload(config: Config): void {
     this.registry.setRooms(roomsFrom(config));
+    for (const node of this.registry.states()) this.bus.emit('nodeChanged', { mac: node.mac });
     this.config = config;
     this.log.info({ nodes: Object.keys(config.nodes).length }, 'node names reloaded');
   }
@@ -151,6 +166,22 @@ export class Gateway {
   /** Sink health, for the display and the demo summary. */
   sinkStatus(): SinkStatus {
     return this.sink.status();
+  }
+
+  private async openSink(): Promise<void> {
+    if (this.spool) {
+      const report = await this.spool.open();
+      this.log.info({ stage: 'spool', ...report }, 'spool opened');
+    }
+    this.sink.start();
+  }
+
+  private openBroker(): void {
+    this.port.on('line', (line) => this.pipeline.handleLine(line));
+    this.port.on('open', () => void this.sendTime());
+    this.port.start();
+    this.timeTimer = setInterval(() => void this.sendTime(), TIME_SYNC_INTERVAL_MS);
+    this.timeTimer.unref();
   }
 
   /** Sets the broker's clock (used in RECEIPTs) when ours is trustworthy. */
