@@ -90,6 +90,7 @@ export class CommandQueue implements CommandQueueApi {
     for (const e of this.entries.values()) this.timers.clearTimeout(e.timer);
     for (const list of this.waiters.values()) for (const done of list.slice()) done();
     await this.settled();
+    await this.store.save();
   }
 
   /** Resolves when every send, state save and log line asked for so far is done (for stop() and tests). */
@@ -310,9 +311,9 @@ export class CommandQueue implements CommandQueueApi {
     this.guard('record', () => this.deps.record(commandPoint(view)));
     this.journal.append(commandLogEntry(view)).catch((err: unknown) => this.log.warn({ err }, 'commands.jsonl: entry not written'));
     this.guard('onChange', () => this.deps.onChange(view));
+    this.saveSoon();
     if (!isFinal(e)) return;
     for (const done of (this.waiters.get(e.id) ?? []).slice()) done();
-    this.saveSoon();
     this.prune();
     if (e.listening && this.running) this.pump(e.mac);
   }
