@@ -78,11 +78,7 @@ class CanBridge:
 
 def start(broker, settings):
     """The MCP2515 from ``settings`` (config.CAN), in normal mode, and its bridge."""
-    from machine import SPI, Pin
-    from mcp2515 import MCP2515
-    spi = SPI(settings.get("spi", 2), baudrate=settings.get("baud", 8000000),
-              sck=Pin(settings["sck"]), mosi=Pin(settings["mosi"]), miso=Pin(settings["miso"]))
-    can = MCP2515(spi, Pin(settings["cs"], Pin.OUT, value=1), osc_hz=settings.get("osc_hz", 8000000))
+    can = can_link.open_chip(settings)
     link = can_link.for_broker(can)
     can.start()
     return CanBridge(broker, link)

@@ -9,6 +9,8 @@ broker"): ISO-TP on an MCP2515, node ``nn`` (1..127) sending with id
 
 Nothing waits for the peer: a message over 7 bytes goes on when its flow
 control arrives (read by ``poll``), and fails after 1000 ms without (N_Bs).
+A first frame that no node acknowledges within ``frame_timeout_ms`` (the
+bus is unplugged or off) fails the message at once.
 Only the wait for TXB0 (about 1 ms a frame) blocks, and it keeps reading, so
 frames other nodes send meanwhile are not lost in the MCP2515's two receive
 buffers. "On the bus" means some node acknowledged each frame; for a
@@ -70,9 +72,10 @@ class CanLink:
                         del self._queue[peer]
                     sender = isotp.Sender(data, self._fc_timeout)
                     self._tx[peer] = (sender, done)
-                    ok = self._frames(peer, sender.start(time.ticks_ms()))
+                    # wait for the first frame's ack too: unacknowledged, the bus is gone; fail now, not after N_Bs
+                    ok = self._frames(peer, sender.start(time.ticks_ms())) and self._wait_ready()
                     if not ok or sender.state == isotp.DONE:
-                        self._finish_tx(peer, ok and self._wait_ready())
+                        self._finish_tx(peer, ok)
                         progress = True
         finally:
             self._starting = False
@@ -162,6 +165,17 @@ class CanLink:
     def errors(self):
         """Messages dropped half-way by the receivers (gaps, timeouts)."""
         return sum(rx.errors for rx in self._rx.values())
+
+
+def open_chip(settings):
+    """The MCP2515 that ``settings`` wires: {"sck", "mosi", "miso", "cs"} GPIOs,
+    optional "osc_hz" (its crystal, 8000000), "spi" (bus id, 2) and "baud"
+    (SPI clock, 8000000); in configuration mode. OSError if no chip answers."""
+    from machine import SPI, Pin
+    from mcp2515 import MCP2515
+    spi = SPI(settings.get("spi", 2), baudrate=settings.get("baud", 8000000),
+              sck=Pin(settings["sck"]), mosi=Pin(settings["mosi"]), miso=Pin(settings["miso"]))
+    return MCP2515(spi, Pin(settings["cs"], Pin.OUT, value=1), osc_hz=settings.get("osc_hz", 8000000))
 
 
 def for_node(can, nn):

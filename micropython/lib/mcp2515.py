@@ -187,7 +187,7 @@ class MCP2515:
 
     def recv(self):
         """The oldest received standard frame as (id, bytes), or None."""
-        while True:
+        for _ in range(2):  # two receive buffers; bounded so a chip gone (reads 0xff) cannot hang the caller
             flags = self._read1(_CANINTF)
             if flags & _RX0IF:
                 base, bit = _RXB0CTRL, _RX0IF
@@ -204,6 +204,7 @@ class MCP2515:
                 self.dropped += 1
                 continue
             return sidh << 3 | sidl >> 5, data
+        return None
 
     def _check_overrun(self):
         eflg = self._read1(_EFLG)

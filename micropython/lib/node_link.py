@@ -7,6 +7,9 @@ that answers::
     receipt, retransmissions = link.exchange(payload, boot, seq)   # receipt None: never acknowledged
     link.broker        # the broker's MAC (found by discovery if it was None)
     link.commands      # COMMAND messages the broker sent directly while we listened
+    link.listen(wait_ms)   # a listening node between exchanges: the COMMANDs that came
+
+can_node_link.CanNodeLink has the same interface for a node on CAN.
 """
 import time
 import espnow_proto as p
@@ -23,6 +26,7 @@ class Link:
         self._limit = retry_limit
         self.commands = []
         self.discovered = False
+        self.errors = 0  # messages from the broker that did not decode
         if broker is None:
             self._add(BROADCAST, None)
         else:
@@ -72,3 +76,22 @@ class Link:
                     self.discovered = True
                     self._add(self.broker, None)
                 return msg
+
+    def listen(self, wait_ms, most=8):
+        """COMMAND messages the broker sent straight to us (a listening node),
+        at most ``most``; waits up to ``wait_ms`` for the first."""
+        out = []
+        for i in range(most):
+            mac, data = self._esp.recv(wait_ms if i == 0 else 0)
+            if mac is None:
+                break
+            if self.broker is not None and bytes(mac) != self.broker:
+                continue
+            try:
+                msg = p.decode_message(data)
+            except p.ProtocolError:
+                self.errors += 1
+                continue
+            if msg.kind == p.COMMAND:
+                out.append(msg)
+        return out

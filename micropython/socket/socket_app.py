@@ -7,9 +7,12 @@ and at once on a change, and runs each COMMAND when it arrives::
     app.start()                       # power-on states, HELLO, first REPORT
     wait_ms = app.step(0)             # one loop turn; ms until it needs the next
 
+``link`` is node_link.Link (ESP-NOW) or can_node_link.CanNodeLink (CAN,
+``"link": "can"`` in socket.json; HELLO then sets capability bit 9).
+
 Safety never waits for the radio: a turn measures and trips before it
 listens or sends, and a broker that is gone only costs the turn its
-retransmissions (about 40 ms per message).
+retransmissions (about 40 ms per message over ESP-NOW, 80 ms over CAN).
 """
 import time
 import espnow_proto as p
@@ -43,7 +46,7 @@ class SocketApp:
         self.clock_set = False
         self.recent = []  # [(command id, RESULT records)], newest last
         self.pending = []  # [(command id, records, unknown records)]
-        self.errors = 0
+        self.over_can = wiring.get("link") == "can"
         self._on_paired = on_paired
         self._rtc = rtc
         self._mask = None
@@ -94,7 +97,14 @@ class SocketApp:
             caps |= p.CAP_POWER_METER
         if self.dht is not None:
             caps |= p.CAP_ENVIRONMENT
+        if self.over_can:
+            caps |= p.CAP_CAN
         return caps
+
+    @property
+    def errors(self):
+        """Messages from the broker that did not decode."""
+        return self.link.errors
 
     def status(self):
         bits = p.ST_FIRST_AFTER_BOOT if self.first else 0
@@ -198,20 +208,8 @@ class SocketApp:
         self.pending += [(ident, r, 0) for ident, r in split_commands(receipt.records)]
 
     def _radio(self, wait_ms):
-        esp = self.link.esp
-        for i in range(8):
-            mac, data = esp.recv(wait_ms if i == 0 else 0)
-            if mac is None:
-                return
-            if self.link.broker is not None and bytes(mac) != self.link.broker:
-                continue
-            try:
-                msg = p.decode_message(data)
-            except p.ProtocolError:
-                self.errors += 1
-                continue
-            if msg.kind == p.COMMAND:
-                self.pending += [(ident, r, msg.unknown) for ident, r in split_commands(msg.records)]
+        for msg in self.link.listen(wait_ms):
+            self.pending += [(ident, r, msg.unknown) for ident, r in split_commands(msg.records)]
 
     def _answer(self):
         for _ in range(_MAX_RESULT_ROUNDS):

@@ -6,7 +6,8 @@
     app = socket_boot.build()         # tests: a started SocketApp
 
 Order matters for safety: the wiring is checked and every relay is driven
-off before the radio starts; the boot counter is bumped only after every
+off before the radio (or, with ``"link": "can"`` in socket.json, the
+MCP2515) starts; the boot counter is bumped only after every
 check that could fail, so a reset loop on a bad file does not wear the flash.
 """
 import config as cfg
@@ -15,14 +16,11 @@ from socket_app import SocketApp
 
 def build():
     """Reads the wiring, sets every relay to its power-on state, starts the
-    radio, sends HELLO and the first REPORT; returns the running SocketApp."""
+    radio (or the CAN link), sends HELLO and the first REPORT; returns the
+    running SocketApp."""
     import esp32
-    import espnow
     import machine
-    import network
     from channel import Channel
-    from node_link import Link
-    from pairing import load_pairing, save_paired
     from socket_config import load_wiring
     from socket_hw import build_hardware
     from socket_store import Store
@@ -36,8 +34,24 @@ def build():
         ch.wh, ch.acc = energy[i]
         ch.saved_wh = ch.wh
         channels.append(ch)
-    broker, wifi_channel, lmk, pmk = load_pairing(cfg.PAIRING_FILE, cfg.PAIRED_FILE)
+    if wiring.get("link") == "can":
+        import can_node_link  # OSError when no MCP2515 answers: main.py resets in 10 s, relays stay off
+        link, on_paired = can_node_link.start(wiring["can"], cfg.RECEIPT_WINDOW_MS, cfg.RETRY_LIMIT), None
+    else:
+        link, on_paired = _espnow_link()
     boot = store.bump_boot()  # after every check that could fail, so a reset loop does not wear the flash
+    app = SocketApp(link, channels, dht, store, boot, wiring, on_paired, machine.RTC())
+    app.start()
+    return app
+
+
+def _espnow_link():
+    """(node_link.Link to the broker in espnow.json, what to call once discovery found it)."""
+    import espnow
+    import network
+    from node_link import Link
+    from pairing import load_pairing, save_paired
+    broker, wifi_channel, lmk, pmk = load_pairing(cfg.PAIRING_FILE, cfg.PAIRED_FILE)
     sta = network.WLAN(network.STA_IF)
     sta.active(True)
     sta.config(channel=wifi_channel)
@@ -49,11 +63,7 @@ def build():
     esp.active(True)
     if pmk:
         esp.set_pmk(pmk)
-    link = Link(esp, broker, cfg.RECEIPT_WINDOW_MS, cfg.RETRY_LIMIT, lmk)
-    app = SocketApp(link, channels, dht, store, boot, wiring,
-                    lambda mac: save_paired(cfg.PAIRED_FILE, mac), machine.RTC())
-    app.start()
-    return app
+    return Link(esp, broker, cfg.RECEIPT_WINDOW_MS, cfg.RETRY_LIMIT, lmk), lambda mac: save_paired(cfg.PAIRED_FILE, mac)
 
 
 def main():

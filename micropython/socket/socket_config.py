@@ -14,7 +14,10 @@ problem is reported together, each naming the file and the key::
         "v_zero_mv": 1650, "volts_per_mv": 0.325, "i_zero_mv": 1650, "mv_per_a": 123.3, "hz": 50}}],
      "interval_s": 60, "report_step": 0.2, "humidity_hysteresis": 5.0}
 
-Channels are numbered 1..16 in the order of ``channels``.
+Channels are numbered 1..16 in the order of ``channels``. Over CAN instead
+of ESP-NOW (node number 1..127, the MCP2515's SPI pins and crystal)::
+
+     "link": "can", "can": {"node": 5, "sck": 18, "mosi": 23, "miso": 19, "cs": 5, "osc_hz": 8000000}
 """
 import json
 
@@ -25,6 +28,8 @@ METERS = {
     "mains": ("voltage_pin", "current_pin", "v_zero_mv", "volts_per_mv", "i_zero_mv", "mv_per_a"),
 }
 DHT_TYPES = ("dht11", "dht22")
+LINKS = ("espnow", "can")
+CAN_PINS = ("sck", "mosi", "miso", "cs")
 
 
 def _num(errors, where, obj, key, lo, hi, required=True):
@@ -73,6 +78,47 @@ def _meter(errors, where, meter, n_buses):
         _num(errors, where, meter, "hz", 45, 65, required=False)
 
 
+def _gpios(cfg):
+    """{GPIO: where} of every pin the wiring uses besides the CAN link's."""
+    used = {}
+    for i, bus in enumerate(cfg.get("i2c", [])):
+        used[bus.get("scl")] = used[bus.get("sda")] = "i2c[%d]" % i
+    if isinstance(cfg.get("dht"), dict):
+        used[cfg["dht"].get("pin")] = "dht"
+    channels = cfg.get("channels")
+    for i, ch in enumerate(channels if isinstance(channels, list) else []):
+        relay, meter = ch.get("relay"), ch.get("meter")
+        if isinstance(relay, dict) and "expander" not in relay:
+            used[relay.get("pin")] = "channels[%d].relay" % i
+        for key in ("voltage_pin", "current_pin"):
+            if isinstance(meter, dict) and key in meter:
+                used[meter[key]] = "channels[%d].meter" % i
+    return used
+
+
+def _can(errors, path, cfg):
+    link = cfg.get("link", "espnow")
+    if link not in LINKS:
+        errors.append("%s: link: %r is not espnow or can" % (path, link))
+    if link != "can":
+        return
+    can = cfg.get("can")
+    where = path + ": can"
+    if not isinstance(can, dict):
+        errors.append("%s: missing (a CAN link needs node, sck, mosi, miso, cs)" % where)
+        return
+    _num(errors, where, can, "node", 1, 127)
+    used = _gpios(cfg)
+    for key in CAN_PINS:
+        pin = _num(errors, where, can, key, 0, 39)
+        if pin is not None and pin in used:
+            errors.append("%s.%s: GPIO%d is already used by %s" % (where, key, pin, used[pin]))
+    osc = can.get("osc_hz", 8000000)
+    if not isinstance(osc, int) or osc % 4000000 or not 4000000 <= osc <= 40000000:
+        errors.append("%s.osc_hz: %r is not a crystal that makes 125 kbit/s (8000000 or 16000000)" % (where, osc))
+    _num(errors, where, can, "spi", 1, 2, required=False)
+
+
 def check_wiring(cfg, path="socket.json"):
     """The list of problems of a parsed socket.json (empty when it is good)."""
     errors = []
@@ -102,6 +148,7 @@ def check_wiring(cfg, path="socket.json"):
     _num(errors, path + ":", cfg, "interval_s", 10, 65535, required=False)
     _num(errors, path + ":", cfg, "report_step", 0.01, 10, required=False)
     _num(errors, path + ":", cfg, "humidity_hysteresis", 0, 50, required=False)
+    _can(errors, path, cfg)
     return errors
 
 

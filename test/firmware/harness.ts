@@ -153,6 +153,20 @@ rig.new_world(${seed})
   }
 
   /**
+   * A broker as `addBroker`, with its CAN bridge turned on (`CAN` in config.py,
+   * an MCP2515 on SCK 18 / CS 5 with an 8 MHz crystal) and its MCP2515 model on
+   * the world's CAN bus (test/firmware/fakes/can_chips.py `shared_bus`).
+   */
+  addCanBroker(name: string, mac: string, config: Record<string, string> = {}): void {
+    const root = `/dev/${name}`;
+    const can = '{"sck": 18, "mosi": 23, "miso": 19, "cs": 5, "osc_hz": 8000000}';
+    const cfg = patchConfig(readFileSync(join(FW, 'broker', 'config.py'), 'utf8'), { CAN: can, ...config });
+    this.copyDir(join(FW, 'broker'), root, { 'config.py': cfg });
+    this.copyDir(join(FW, 'lib'), `${root}/lib`);
+    this.py(`import can_chips, can_rig\ncan_rig.broker(${q(name)}, ${q(mac)}, ${q(root)}, can_chips.shared_bus())`);
+  }
+
+  /**
    * A socket / PDU node whose flash holds micropython/socket/* and lib/*, its
    * `socket.json` (`wiring`) and `espnow.json` (`pairing`), with chip models
    * on the buses the wiring names. Not booted: see `bootSocket`.
@@ -264,6 +278,9 @@ export interface SocketWiring {
   interval_s?: number;
   report_step?: number;
   humidity_hysteresis?: number;
+  /** "can": talk over CAN (the `can` settings) instead of ESP-NOW. */
+  link?: 'espnow' | 'can';
+  can?: { node: number; sck: number; mosi: number; miso: number; cs: number; osc_hz?: number; spi?: number };
 }
 
 /** What `FirmwareRig.socketState` reports. */

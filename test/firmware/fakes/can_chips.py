@@ -269,3 +269,11 @@ class Mcp2515Chip:
 
 def new_bus(bitrate=125000):
     return CanBus(sim.world(), bitrate)
+
+
+def shared_bus():
+    """The world's one CAN bus (made on first use), for rigs that meet on it."""
+    w = sim.world()
+    if getattr(w, "can_bus", None) is None:
+        w.can_bus = CanBus(w)
+    return w.can_bus

@@ -309,10 +309,12 @@ class World:
                 self.tick(dev)
             self.at(self.now + 5, again, dev)
 
-    def start_listening(self, dev, build):
+    def start_listening(self, dev, build, top_only=False):
         """Boots a listening node: ``build()`` (run as the device) returns its
         app; then ``app.step(0)`` runs when it asks (its return value, ms) and
-        whenever a frame arrives, until ``power_cut``."""
+        whenever a frame arrives, until ``power_cut``. With ``top_only`` its
+        turns never run inside another device's wait (a CAN node: a turn that
+        sends would wait for a broker frozen below it)."""
         dev.generation += 1
         gen = dev.generation
         dev.boot_at = self.now
@@ -334,8 +336,8 @@ class World:
             if dev.generation != gen or dev.app is None:
                 return
             wait = self.call(dev, dev.app.step, 0)
-            self.at(self.now + max(1, min(1000 if wait is None else wait, 1000)), turn, dev)
-        self.at(self.now + 1, turn, dev)
+            self.at(self.now + max(1, min(1000 if wait is None else wait, 1000)), turn, dev, top_only)
+        self.at(self.now + 1, turn, dev, top_only)
 
     def power_cut(self, dev):
         """The device loses power now: its program stops where it is (between two

@@ -4,6 +4,10 @@ power, and answers the harness in JSON.
 
     socket_rig.add(name, mac, root, wiring)      # chips made from the wiring
     socket_rig.boot(name)                        # socket_boot.build() + its turns
+
+With ``"link": "can"`` the device gets an MCP2515 model on the world's CAN
+bus (can_chips.shared_bus) at the SCK and CS of ``wiring["can"]``; a frame
+it files is read at once (the INT line) and a whole message runs a turn.
     socket_rig.cut(name)                         # power cut: RAM, uncommitted NVS, chip state gone
     socket_rig.state(name)                       # relays, readings, energy, NVS figures
 """
@@ -11,6 +15,8 @@ import json
 import math
 from binascii import unhexlify
 import rig
+import spi_bus
+from can_chips import Mcp2515Chip, shared_bus
 from power_chips import Ina219Chip, Ina3221Chip, Mcp23017Chip
 
 
@@ -19,6 +25,10 @@ def add(name, mac, root, wiring):
     d.wiring = wiring
     d.meters = {}  # channel number -> (chip, input index or None)
     d.expanders = []
+    if wiring.get("link") == "can":
+        c = wiring["can"]
+        d.can_chip = spi_bus.attach(d, c["sck"], Mcp2515Chip(shared_bus(), c["cs"], c.get("osc_hz", 8000000)))
+        d.can_chip.on_receive = _interrupt(d)
     buses = [(b["scl"], b["sda"]) for b in wiring.get("i2c", [])]
     for b in buses:
         d.i2c.setdefault(b, {})
@@ -78,13 +88,27 @@ def set_load(name, n, volts, amps, phase_deg=0.0, always=False):
         chip.source[where] = lambda: (volts, amps if closed() else 0.0)
 
 
+def _interrupt(d):
+    w = rig.W
+
+    def pump():
+        app = d.app
+        if app is not None and w.call(d, app.link.pump):
+            w.at(w.now, lambda: w.tick(d), d, True)
+    return lambda _chip: w.at(w.now, pump, d)
+
+
 def boot(name):
     d = rig.W.devices[name]
+    can = d.wiring.get("link") == "can"
 
     def build():
         import socket_boot
-        return socket_boot.build()
-    rig.W.start_listening(d, build)
+        app = socket_boot.build()
+        if can:
+            app.link.can._finish = 0  # read on every frame filed (INT), as can_rig does for the broker
+        return app
+    rig.W.start_listening(d, build, can)
 
 
 def cut(name):
