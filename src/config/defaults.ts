@@ -12,6 +12,8 @@ export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 export const DEFAULT_BATCH_SIZE = 5000;
 /** InfluxDB request timeout, ms. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** `history.backend` when an influx section exists (its url, org, bucket and token are used). */
+export const DEFAULT_HISTORY_BACKEND = 'influx';
 /** Spool size limit, bytes (256 MiB). */
 export const DEFAULT_SPOOL_MAX_BYTES = 256 * 1024 * 1024;
 /** Spool fsync period, ms: the most accepted data a power cut can lose. */

@@ -10,7 +10,7 @@ import * as D from './defaults.ts';
 import { keyPath } from './key-path.ts';
 import { fileSchema, type ConfigFile } from './schema.ts';
 import { inlineTokenWarning, modeOf, tokenFileWarning, type FileMode } from './secret-permissions.ts';
-import type { Config, DisplayConfig, InfluxConfig } from './types.ts';
+import type { Config, DisplayConfig, HistoryConfig, InfluxConfig } from './types.ts';
 
 /**
  * Reads, validates and completes the config file. Throws {@link ConfigError}
@@ -128,7 +128,17 @@ function crossChecks(raw: Record<string, unknown>): string[] {
     display.minRefreshS < D.MIN_REFRESH_S_THREE_COLOUR) {
     problems.push(`display.minRefreshS: ${display.minRefreshS} s is below ${D.MIN_REFRESH_S_THREE_COLOUR} s, the least a three-colour panel (${panel}) allows between refreshes without damage`);
   }
-  return problems;
+  return [...problems, ...historyChecks(raw)];
+}
+
+/** `history` without an influx section: only victoria-metrics, and it needs a url. */
+function historyChecks(raw: Record<string, unknown>): string[] {
+  if (!isObject(raw.history) || isObject(raw.influx)) return [];
+  const { backend, url } = raw.history;
+  if (backend === undefined || backend === 'influx') {
+    return ['history.backend: influx needs the influx section (url, org, bucket, token); without it use history.backend: victoria-metrics with history.url'];
+  }
+  return url === undefined ? ['history.url: required when there is no influx section'] : [];
 }
 
 async function resolveToken(
@@ -172,6 +182,7 @@ function complete(file: ConfigFile, token: string | undefined): Config {
     log: { level: file.log?.level ?? D.DEFAULT_LOG_LEVEL },
     serial: { path: file.serial.path, baudRate: file.serial.baudRate ?? D.DEFAULT_BAUD_RATE },
     ...(file.influx ? { influx: completeInflux(file.influx, token!) } : {}),
+    ...completeHistory(file),
     spool: {
       maxBytes: file.spool?.maxBytes ?? D.DEFAULT_SPOOL_MAX_BYTES,
       fsyncIntervalMs: file.spool?.fsyncIntervalMs ?? D.DEFAULT_FSYNC_INTERVAL_MS,
@@ -189,6 +200,12 @@ function completeInflux(influx: NonNullable<ConfigFile['influx']>, token: string
     batchSize: influx.batchSize ?? D.DEFAULT_BATCH_SIZE,
     timeoutMs: influx.timeoutMs ?? D.DEFAULT_TIMEOUT_MS,
   };
+}
+
+function completeHistory(file: ConfigFile): { history?: HistoryConfig } {
+  const url = file.history?.url ?? file.influx?.url;
+  if (url === undefined) return {};
+  return { history: { backend: file.history?.backend ?? (file.influx ? D.DEFAULT_HISTORY_BACKEND : 'victoria-metrics'), url } };
 }
 
 function completeDisplay(display: NonNullable<ConfigFile['display']> | undefined): DisplayConfig {

@@ -31,6 +31,10 @@ export const fileSchema = z.strictObject({
     batchSize: positiveInt.optional(),
     timeoutMs: positiveInt.optional(),
   }).optional(),
+  history: z.strictObject({
+    backend: z.enum(['influx', 'victoria-metrics']).optional(),
+    url: z.url({ protocol: /^https?$/, error: 'not an http(s) URL' }).optional(),
+  }).optional(),
   spool: z.strictObject({
     maxBytes: z.number().int().min(65536, { error: 'must be at least 65536 bytes' }).optional(),
     fsyncIntervalMs: positiveInt.optional(),

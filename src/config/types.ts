@@ -21,6 +21,8 @@ export interface Config {
   };
   /** InfluxDB 2.x output; absent = line-protocol files under `dataDir/lines/`. */
   readonly influx?: InfluxConfig;
+  /** Where `GET /api/readings` asks for history; absent = no store to ask (no influx section and no `history` section). */
+  readonly history?: HistoryConfig;
   readonly spool: {
     /** Spool size limit in bytes; the oldest points are dropped past it. Default 256 MiB. */
     readonly maxBytes: number;
@@ -55,6 +57,14 @@ export interface InfluxConfig {
   readonly batchSize: number;
   /** Per-request timeout, ms. Default 10000. */
   readonly timeoutMs: number;
+}
+
+/** The `history` section: the store the points went to, asked for `GET /api/readings`. */
+export interface HistoryConfig {
+  /** `influx` (Flux; uses influx.org, .bucket, .token) or `victoria-metrics` (Prometheus query API). Default `influx`; `victoria-metrics` without an influx section. */
+  readonly backend: 'influx' | 'victoria-metrics';
+  /** http(s) base URL of the store. Default `influx.url`; required without an influx section. */
+  readonly url: string;
 }
 
 /** Supported panels; `none` = PNG only. */

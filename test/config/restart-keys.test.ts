@@ -12,10 +12,10 @@ test('SIGHUP with other keys changed: each key path that needs a restart is name
   const next = BASE.replace('/dev/ttyACM0', '/dev/ttyUSB0').replace('http://a:8086', 'http://b:8086').replace('token: t', 'token: secret2')
     .replace('Kitchen', 'Hall') + 'display: { panel: 2in13_v4, pins: { busy: 5 } }\nspool: { maxBytes: 70000 }\n';
   const keys = keysNeedingRestart(await load(BASE), await load(next));
-  t.deepEqual(keys.sort(), ['display.panel', 'display.pins.busy', 'influx.token', 'influx.url', 'serial.path', 'spool.maxBytes']);
+  t.deepEqual(keys.sort(), ['display.panel', 'display.pins.busy', 'history.url', 'influx.token', 'influx.url', 'serial.path', 'spool.maxBytes']); // history.url follows influx.url
   t.false(keys.join(' ').includes('secret2'));
 });
 
 test('SIGHUP with a section removed names the section', async (t) => {
-  t.deepEqual(keysNeedingRestart(await load(BASE), await load(BASE.replace(/influx:.*\n/, ''))), ['influx']);
+  t.deepEqual(keysNeedingRestart(await load(BASE), await load(BASE.replace(/influx:.*\n/, ''))), ['influx', 'history']);
 });
