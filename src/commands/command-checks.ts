@@ -1,11 +1,12 @@
 /**
  * Whether a node can take a command, pure: MAC spelling, capability, channel,
+ * the toggle's resolution, room in the queue,
  * the broker's last sign of life. Each refusal names the node and channel.
  */
 import { CAPABILITY_BITS, formatMac, normalizeMac } from '../protocol/index.ts';
 import { actionChannel } from './command-action.ts';
 import { CommandRefusedError } from './command-refused-error.ts';
-import type { CommandNodeInfo, CommandRequest } from './types.ts';
+import type { CommandAction, CommandLimits, CommandNodeInfo, CommandRequest } from './types.ts';
 
 /** MACs of CAN nodes bridged by the broker (`02:ca:00:00:00:nn`, protocol section 4); they are listening nodes. */
 const CAN_PREFIX = '02ca000000';
@@ -66,5 +67,49 @@ export function checkBrokerHeard(nowMs: number, heardMs: number | undefined, sil
       'BROKER_SILENT',
       `the broker has sent no heartbeat for ${silentS} s (last at ${new Date(heardMs).toISOString()}); commands are refused until it is heard again`,
     );
+  }
+}
+
+/** An open command, as far as the checks below need it. */
+interface OpenCommand {
+  readonly id: number;
+  readonly mac: string;
+  readonly action: CommandAction;
+}
+
+/**
+ * The action a request stands for. A toggle becomes on or off from the state
+ * the last open command for that relay will leave (so toggles queued behind
+ * each other do not cancel out), else from the state the node reported;
+ * `UNKNOWN_STATE` when there is neither. Auto-off is kept only for on.
+ * `open` is in the order the commands were accepted.
+ */
+export function resolveRequest(mac: string, node: CommandNodeInfo, request: CommandRequest, open: readonly OpenCommand[]): { action: CommandAction; reason?: string } {
+  if (request.type !== 'relay' || request.state !== 'toggle') return { action: request as CommandAction };
+  const ch = request.channel;
+  const last = open.filter((e) => e.mac === mac && e.action.type === 'relay' && e.action.channel === ch).at(-1);
+  const confirmed = node.relay(ch);
+  const was = last?.action.type === 'relay' ? last.action.state : confirmed === undefined ? undefined : confirmed ? 'on' : 'off';
+  if (was === undefined) {
+    throw new CommandRefusedError(
+      'UNKNOWN_STATE',
+      `node ${formatMac(mac)} (${node.room}) channel ${ch}: the relay's state is not known yet, so toggle cannot be resolved; send on or off`,
+    );
+  }
+  const state = was === 'on' ? 'off' : 'on';
+  const action: CommandAction = state === 'on' && request.autoOffS !== undefined
+    ? { type: 'relay', channel: ch, state, autoOffS: request.autoOffS }
+    : { type: 'relay', channel: ch, state };
+  return { action, reason: last ? `toggle: command ${last.id} leaves channel ${ch} ${was}` : `toggle: channel ${ch} was ${was}` };
+}
+
+/** `TOO_MANY_PENDING` when `open` (less `freed` about to be superseded) is at the per-node or total bound. */
+export function checkRoom(mac: string, open: readonly OpenCommand[], freed: number, limits: Pick<CommandLimits, 'maxOpen' | 'maxOpenPerNode'>): void {
+  const mine = open.filter((e) => e.mac === mac).length - freed;
+  if (mine >= limits.maxOpenPerNode) {
+    throw new CommandRefusedError('TOO_MANY_PENDING', `node ${formatMac(mac)}: ${mine} commands are still open (at most ${limits.maxOpenPerNode})`);
+  }
+  if (open.length - freed >= limits.maxOpen) {
+    throw new CommandRefusedError('TOO_MANY_PENDING', `${open.length - freed} commands are still open (at most ${limits.maxOpen})`);
   }
 }

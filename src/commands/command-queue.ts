@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { formatMac } from '../protocol/index.ts';
 import type { Logger } from '../log.ts';
 import { checkRequest, commandTxLine, describeAction, replaces, slotKey, actionChannel } from './command-action.ts';
-import { checkBrokerHeard, checkNodeCan, isListening, wireMac } from './command-checks.ts';
+import { checkBrokerHeard, checkNodeCan, checkRoom, isListening, resolveRequest, wireMac } from './command-checks.ts';
 import { isFinal, viewOf, type Entry } from './command-entry.ts';
 import { CommandLogFile } from './command-log-file.ts';
 import { deadlineOf, resultStep, txrStep } from './command-outcome.ts';
@@ -10,7 +10,7 @@ import { commandLogEntry, commandPoint } from './command-point.ts';
 import { CommandRefusedError } from './command-refused-error.ts';
 import { CommandStore } from './command-store.ts';
 import {
-  DEFAULT_COMMAND_LIMITS, type ChannelValues, type CommandAction, type CommandFilter, type CommandLimits, type CommandNodeInfo,
+  DEFAULT_COMMAND_LIMITS, type ChannelValues, type CommandFilter, type CommandLimits,
   type CommandQueueApi, type CommandQueueDeps, type CommandRequest, type CommandSource, type CommandStatus, type CommandTimers,
   type CommandView, type TxStatus,
 } from './types.ts';
@@ -116,10 +116,10 @@ export class CommandQueue implements CommandQueueApi {
     checkNodeCan(mac, node, request);
     const now = this.deps.now();
     checkBrokerHeard(now, this.deps.brokerHeardMs(), this.limits.brokerSilentMs);
-    const { action, reason } = this.resolve(mac, node, request);
+    const { action, reason } = resolveRequest(mac, node, request, this.openEntries());
     const listening = isListening(mac, node);
     const replaced = listening ? this.openEntries().filter((e) => e.mac === mac && !e.dispatched && replaces(action, e.action)) : [];
-    this.checkRoom(mac, replaced.length);
+    checkRoom(mac, this.openEntries(), replaced.length, this.limits);
     const id = this.store.ids.take(now, (candidate) => this.entries.has(candidate) && !isFinal(this.entries.get(candidate)!));
     if (id === undefined) throw new CommandRefusedError('TOO_MANY_PENDING', 'all 65535 command ids were used within the last 24 h; try again later');
     const channel = actionChannel(action);
@@ -223,34 +223,6 @@ export class CommandQueue implements CommandQueueApi {
       const timer = this.timers.setTimeout(done, timeoutMs);
       list.push(done);
     });
-  }
-
-  /** A toggle becomes on or off: from the last open command for that relay, else from the state the node reported. */
-  private resolve(mac: string, node: CommandNodeInfo, request: CommandRequest): { action: CommandAction; reason?: string } {
-    if (request.type !== 'relay' || request.state !== 'toggle') return { action: request as CommandAction };
-    const ch = request.channel;
-    const last = this.openEntries().filter((e) => e.mac === mac && e.action.type === 'relay' && e.action.channel === ch).at(-1);
-    const lastState = last?.action.type === 'relay' ? last.action.state : undefined;
-    const confirmed = node.relay(ch);
-    const was = lastState ?? (confirmed === undefined ? undefined : confirmed ? 'on' : 'off');
-    if (was === undefined) {
-      throw new CommandRefusedError('UNKNOWN_STATE', `node ${formatMac(mac)} (${node.room}) channel ${ch}: the relay's state is not known yet, so toggle cannot be resolved; send on or off`);
-    }
-    const state = was === 'on' ? 'off' : 'on';
-    const action: CommandAction = state === 'on' && request.autoOffS !== undefined
-      ? { type: 'relay', channel: ch, state, autoOffS: request.autoOffS } : { type: 'relay', channel: ch, state };
-    return { action, reason: last ? `toggle: command ${last.id} leaves channel ${ch} ${was}` : `toggle: channel ${ch} was ${was}` };
-  }
-
-  private checkRoom(mac: string, freed: number): void {
-    const open = this.openEntries();
-    const mine = open.filter((e) => e.mac === mac).length - freed;
-    if (mine >= this.limits.maxOpenPerNode) {
-      throw new CommandRefusedError('TOO_MANY_PENDING', `node ${formatMac(mac)}: ${mine} commands are still open (at most ${this.limits.maxOpenPerNode})`);
-    }
-    if (open.length - freed >= this.limits.maxOpen) {
-      throw new CommandRefusedError('TOO_MANY_PENDING', `${open.length - freed} commands are still open (at most ${this.limits.maxOpen})`);
-    }
   }
 
   private openEntries(): Entry[] {
