@@ -8,6 +8,11 @@ lines of PROTOCOL.md section 2 with the gateway::
     app = broker_app.build(port)         # tests: any UART-like port
     app.step(0)                          # one loop turn, waiting at most 0 ms for radio
 
+A node whose HELLO set capability bit 5 (listening) since this broker booted
+gets a COMMAND at once (TXR sent, or failed after DIRECT_TRIES sends without
+a radio ack); every other node is sleepy: its COMMANDs are held (TXR queued)
+and ride in the RECEIPT of its next message (PROTOCOL.md section 4).
+
 One loop turn handles at most RADIO_PER_STEP radio messages, reads at most
 SERIAL_IN_PER_STEP bytes from the gateway and writes only what the UART can
 take, so neither a burst, garbage input nor a full line stalls the radio.
@@ -35,6 +40,7 @@ class Broker:
         self.keys = {unhexlify(m): unhexlify(k) for m, k in cfg.NODE_KEYS.items()}
         self._peers = []  # unencrypted peers, least recently used first
         self._recent = {}  # mac -> [(boot, seq)], newest last
+        self._listening = []  # MACs whose last HELLO set bit 5, least recently heard first
         self._clock = None  # (unix s, ticks ms) from the last TIME line
         self._last = time.ticks_ms()
         self._uptime_ms = 0
@@ -93,9 +99,19 @@ class Broker:
         duplicate = False
         if msg is not None and msg.kind in _ACKED_KINDS:
             duplicate = self._seen(mac, msg.boot, msg.seq)
+            if msg.kind == p.HELLO:
+                self._hello(mac, msg.get(p.R_CAPABILITIES, 0))
             self._receipt(mac, msg)
         if not duplicate:
             self._line("RX", (p.mac_hex(mac), rssi, p.to_hex(data)), droppable=True)
+
+    def _hello(self, mac, caps):
+        if mac in self._listening:
+            self._listening.remove(mac)
+        if caps & p.CAP_LISTENING:
+            if len(self._listening) >= cfg.LISTENING_NODES:
+                self._listening.pop(0)
+            self._listening.append(mac)
 
     def _seen(self, mac, boot, seq):
         recent = self._recent.get(mac)
@@ -175,15 +191,23 @@ class Broker:
         except p.ProtocolError:
             self._line("TXR", (str(ident), "invalid"))
             return
-        if self._send(mac, payload, count_failure=msg.kind != p.COMMAND):
-            status = "sent"  # the node was listening (always-on node, or inside its window)
-        elif msg.kind != p.COMMAND:
-            status = "failed"
+        if msg.kind != p.COMMAND:
+            status = "sent" if self._send(mac, payload) else "failed"
+        elif mac in self._listening:
+            status = "sent" if self._send_direct(mac, payload) else "failed"
         elif self.queue.put(mac, ident, payload[p.HEADER_LEN:], time.ticks_ms()):
             status = "queued"
         else:
             status = "failed"
         self._line("TXR", (str(ident), status))
+
+    def _send_direct(self, mac, payload):
+        """A COMMAND to a listening node, sent up to DIRECT_TRIES times until
+        the radio acks it (a failure is counted once)."""
+        for i in range(cfg.DIRECT_TRIES):
+            if self._send(mac, payload, count_failure=i == cfg.DIRECT_TRIES - 1):
+                return True
+        return False
 
     # --- time ----------------------------------------------------------
     def unix_time(self):

@@ -20,6 +20,8 @@ QUEUE_NODES = 64  # nodes with held commands
 COMMAND_TTL_S = 86400  # s before a held command expires
 MAX_PEERS = 20  # ESP-NOW peer table size
 DEDUP_NODES = 64  # nodes whose recent (boot, seq) pairs are remembered
+LISTENING_NODES = 64  # listening nodes (HELLO with bit 5) remembered; beyond, the oldest HELLO's node counts as sleepy
+DIRECT_TRIES = 3  # sends (each with the radio's own retries) of a COMMAND to a listening node before TXR failed
 
 # CAN bridge (can_bridge.py): None, or the MCP2515's SPI pins and crystal, e.g.
 # {"sck": 18, "mosi": 23, "miso": 19, "cs": 5, "osc_hz": 8000000}

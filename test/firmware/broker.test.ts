@@ -18,6 +18,11 @@ async function broker(config: Record<string, string> = {}, baud = 115200) {
 
 const report = (boot: number, seq: number, temperature = 2153) =>
   encodeMessage({ kind: 1, boot, seq, records: [record('temperature', temperature), record('battery', 3912)] }).toString('hex');
+/** A HELLO with capability bits `caps` (0x30: relay + listening, as a socket's). */
+const hello = (boot: number, seq: number, caps = 0x30) =>
+  encodeMessage({ kind: 2, boot, seq, records: [record('firmware', 'socket-1.0.0'), record('capabilities', caps), record('interval', 60)] }).toString('hex');
+const command = (id: number) => encodeMessage({ kind: 0x81, boot: 0, seq: 0, records: [record('commandId', id), record('relay', 1)] });
+const statuses = (rig: FirmwareRig) => uartEvents(rig.uartText('broker')).events.filter((e) => e.type === 'txr').map((e) => `${e.id}:${e.status}`);
 
 function raw(rig: FirmwareRig, name: string, mac: string): void {
   rig.py(`rig.raw_device(${JSON.stringify(name)}, ${JSON.stringify(mac)})`);
@@ -92,6 +97,9 @@ test('garbage, Ctrl-C bytes, overlong lines and bad CRCs on its input are skippe
 test('TX: sent to a listening node, queued for a sleeping one (16 at most), invalid payloads named, expiry reported', async (t) => {
   const rig = await broker({ COMMAND_TTL_S: '60' });
   raw(rig, 'awake', 'a2b2c2d2e2f2');
+  send(rig, 'awake', hello(1, 0));
+  rig.runFor(20);
+  inbox(rig, 'awake');
   const command = (id: number) => encodeMessage({ kind: 0x81, boot: 0, seq: 0, records: [record('commandId', id), record('setInterval', 60)] });
   const lines = [encodeTx(1, 'a2b2c2d2e2f2', command(1))];
   for (let id = 2; id <= 18; id++) lines.push(encodeTx(id, 'a2b2c2d2e2f9', command(id)));
@@ -165,4 +173,68 @@ test('a burst beyond what the UART can carry: RECEIPTs for all, no blocking writ
   t.true(send(rig, 'late', report(9, 9)));
   rig.runFor(50);
   t.is(inbox(rig, 'late').length, 1, 'the radio loop still answers after the burst');
+});
+
+test('a listening node (HELLO with bit 5) gets its COMMAND at once, TXR sent; a sleepy one that is awake all the same gets it held, TXR queued', async (t) => {
+  const rig = await broker();
+  raw(rig, 'socket', 'a2b2c2d2e2a1');
+  raw(rig, 'sensor', 'a2b2c2d2e2a2');
+  send(rig, 'socket', hello(1, 0));
+  send(rig, 'sensor', hello(1, 0, 0x07));
+  rig.runFor(20);
+  inbox(rig, 'socket');
+  inbox(rig, 'sensor');
+  rig.feed('broker', `${encodeTx(1, 'a2b2c2d2e2a1', command(1))}\n${encodeTx(2, 'a2b2c2d2e2a2', command(2))}\n`);
+  rig.runFor(100);
+  t.deepEqual(statuses(rig), ['1:sent', '2:queued']);
+  t.deepEqual(inbox(rig, 'socket'), [[BROKER, command(1).toString('hex')]]);
+  t.deepEqual(inbox(rig, 'sensor'), [], 'a sleepy node is not sent to outside a RECEIPT, even with its radio on');
+});
+
+test('a listening node that does not ack: TXR failed after the broker\'s tries, nothing held; a HELLO without bit 5 makes a node sleepy again', async (t) => {
+  const rig = await broker();
+  raw(rig, 'socket', 'a2b2c2d2e2a1');
+  send(rig, 'socket', hello(1, 0));
+  rig.runFor(20);
+  rig.py('rig.W.devices["socket"].awake = False');
+  const sendsBefore = rig.frames().filter(([, src]) => src === 'broker').length;
+  rig.feed('broker', `${encodeTx(3, 'a2b2c2d2e2a1', command(3))}\n`);
+  rig.runFor(100);
+  t.deepEqual(statuses(rig), ['3:failed']);
+  t.is(rig.frames().filter(([, src]) => src === 'broker').length - sendsBefore, 3, 'DIRECT_TRIES sends');
+  rig.runFor(10_000);
+  const hb = hbs(uartEvents(rig.uartText('broker')).events).at(-1)!;
+  t.deepEqual([hb.queued, hb.txFailed], [0, 1], 'counted once as a failed send, nothing held');
+  rig.py('rig.W.devices["socket"].awake = True');
+  send(rig, 'socket', hello(2, 0, 0x01)); // reflashed as a sensor node
+  rig.runFor(20);
+  rig.feed('broker', `${encodeTx(4, 'a2b2c2d2e2a1', command(4))}\n`);
+  rig.runFor(100);
+  t.deepEqual(statuses(rig), ['3:failed', '4:queued']);
+});
+
+test('a broker that rebooted treats a listening node as sleepy until its HELLO: TXR queued, delivered in the RECEIPT of the HELLO, then sent at once again', async (t) => {
+  const rig = await broker();
+  raw(rig, 'socket', 'a2b2c2d2e2a1');
+  send(rig, 'socket', hello(1, 0));
+  rig.runFor(20);
+  rig.feed('broker', `${encodeTx(1, 'a2b2c2d2e2a1', command(1))}\n`);
+  rig.runFor(100);
+  t.deepEqual(statuses(rig), ['1:sent']);
+  inbox(rig, 'socket');
+  rig.rebootBroker('broker');
+  rig.runFor(600);
+  t.is(uartEvents(rig.uartText('broker')).events.filter((e) => e.type === 'boot').length, 2);
+  rig.feed('broker', `${encodeTx(2, 'a2b2c2d2e2a1', command(2))}\n`);
+  rig.runFor(100);
+  t.deepEqual(statuses(rig), ['1:sent', '2:queued']);
+  t.deepEqual(inbox(rig, 'socket'), [], 'held, not sent');
+  send(rig, 'socket', hello(2, 0));
+  rig.runFor(20);
+  const [[, receipt]] = inbox(rig, 'socket');
+  const m = decodeMessage(Buffer.from(receipt, 'hex'));
+  t.deepEqual([m.kind, m.boot, m.seq, m.records.map((r) => [r.name, r.raw])], [4, 2, 0, [['commandId', 2], ['relay', 1]]]);
+  rig.feed('broker', `${encodeTx(3, 'a2b2c2d2e2a1', command(3))}\n`);
+  rig.runFor(100);
+  t.deepEqual(statuses(rig), ['1:sent', '2:queued', '2:delivered', '3:sent']);
 });

@@ -219,6 +219,11 @@ rig.new_world(${seed})
     this.py(`rig.set_battery(${q(name)}, ${volts})`);
   }
 
+  /** Resets a broker now: RAM (held commands, the nodes it heard) and radio gone, its UART kept. */
+  rebootBroker(name: string): void {
+    this.py(`rig.reboot(${q(name)})`);
+  }
+
   /** Cold-boots a device now (or at `atMs`). */
   powerOn(name: string, atMs?: number): void {
     this.py(`rig.W.power_on(rig.W.devices[${q(name)}], 1, ${atMs ?? 'None'})`);

@@ -102,3 +102,20 @@ test('every interval a full REPORT; at once when the power steps by more than th
   t.is(last.length, 4);
   t.deepEqual(last[3].view.channels.map((c) => [c.channel, c.power]), [[1, 30]]);
 });
+
+test('a broker that rebooted holds the socket\'s COMMAND (TXR queued) until the socket\'s next message; it rides in that RECEIPT, runs, and the RESULT comes back', async (t) => {
+  const rig = await socketWorld({ ...INA_WIRING, interval_s: 10 });
+  rig.bootSocket('s1');
+  rig.runFor(1000);
+  rig.rebootBroker('broker');
+  rig.runFor(1000);
+  command(rig, 21, [[0x0f, 1], [0x14, 1]]);
+  rig.runFor(500);
+  const txr = () => uartEvents(rig.uartText('broker')).events.filter((e) => e.type === 'txr').map((e) => `${e.id}:${e.status}`);
+  t.deepEqual(txr(), ['21:queued'], 'no HELLO heard since the broker booted: treated as sleepy');
+  t.deepEqual(rig.socketState('s1').relays, [0, 0]);
+  rig.runFor(9000);
+  t.deepEqual(txr(), ['21:queued', '21:delivered'], 'in the RECEIPT of the 10 s REPORT');
+  t.deepEqual(rig.socketState('s1').relays, [1, 0]);
+  t.deepEqual(results(rig).map((r) => [r.view.values.commandId, r.view.values.outcome, r.view.channels]), [[21, 0, [{ channel: 1, relay: true }]]]);
+});

@@ -40,8 +40,16 @@ def broker(name, mac, root, baud=115200):
     def build():
         import broker_app
         return broker_app.build(d.uart)
+    d.build = build
     W.start_broker(d, build)
     return d
+
+
+def reboot(name):
+    """Resets a broker now: it boots again with nothing of its RAM (held
+    commands, the nodes it heard); the gateway's UART stays connected."""
+    d = W.devices[name]
+    W.start_broker(d, d.build)
 
 
 def feed(name, text):

@@ -348,7 +348,12 @@ class World:
         self._sleep(dev)
 
     def start_broker(self, dev, build, period_ms=500):
-        """Boots a broker: ``build()`` (run as the device) returns its app."""
+        """Boots a broker: ``build()`` (run as the device) returns its app. Called
+        again it reboots it: RAM, radio and peers gone, the UART kept."""
+        dev.generation += 1
+        gen = dev.generation
+        dev.radio = None
+        dev.wlan_active = False
         dev.boot_at = self.now
         dev.boots += 1
         dev.awake = True
@@ -361,6 +366,8 @@ class World:
             self._leave()
 
         def periodic():
+            if dev.generation != gen:
+                return
             self.tick(dev)
             self.at(self.now + period_ms, periodic, dev)
         self.at(self.now + period_ms, periodic, dev)
