@@ -10,10 +10,11 @@ export interface HeldCodec<T> {
   decode(payload: string): T;
 }
 
-type Row = [measurement: string, tags: Record<string, string>, fields: Record<string, [type: 'f' | 'i' | 'b', value: number | boolean]>];
+type Row = [measurement: string, tags: Record<string, string>, fields: Record<string, [type: 'f' | 'i' | 'b' | 's', value: number | boolean | string]>];
 
-const TYPE_CODE = { float: 'f', int: 'i', bool: 'b' } as const;
-const TYPE_NAME = { f: 'float', i: 'int', b: 'bool' } as const;
+const TYPE_CODE = { float: 'f', int: 'i', bool: 'b', string: 's' } as const;
+const TYPE_NAME = { f: 'float', i: 'int', b: 'bool', s: 'string' } as const;
+const JS_TYPE = { float: 'number', int: 'number', bool: 'boolean', string: 'string' } as const;
 
 const invalid = (payload: string): GatewayError =>
   new GatewayError('HELD_RECORD_INVALID', `held-readings journal: not a held reading: ${payload.slice(0, 80)}`);
@@ -47,7 +48,7 @@ export const heldPointsCodec: HeldCodec<PendingPoints> = {
       const fields: Record<string, FieldValue> = {};
       for (const [k, v] of Object.entries(row[2] as Row[2])) {
         const type = Array.isArray(v) ? TYPE_NAME[v[0]] : undefined;
-        if (!type || typeof v[1] !== (type === 'bool' ? 'boolean' : 'number')) throw invalid(payload);
+        if (!type || typeof v[1] !== JS_TYPE[type]) throw invalid(payload);
         fields[k] = { type, value: v[1] } as FieldValue;
       }
       return { measurement: row[0], tags: row[1] as Record<string, string>, fields };

@@ -7,10 +7,11 @@
 export type FieldValue =
   | { readonly type: 'float'; readonly value: number }
   | { readonly type: 'int'; readonly value: number }
-  | { readonly type: 'bool'; readonly value: boolean };
+  | { readonly type: 'bool'; readonly value: boolean }
+  | { readonly type: 'string'; readonly value: string };
 
 export interface Point {
-  /** `environment`, `node`, `power` or `broker`. */
+  /** `environment`, `node`, `power`, `input`, `broker` or `command` (docs/protocol.md section 3). */
   readonly measurement: string;
   /**
    * Tag set; keys and values are plain strings (escaped on output). Points of
@@ -26,6 +27,7 @@ export interface Point {
 export const float = (value: number): FieldValue => ({ type: 'float', value });
 export const int = (value: number): FieldValue => ({ type: 'int', value: Math.trunc(value) });
 export const bool = (value: boolean): FieldValue => ({ type: 'bool', value });
+export const str = (value: string): FieldValue => ({ type: 'string', value });
 
 const KEY_SPECIAL = /[,= \\]/;
 const MEASUREMENT_SPECIAL = /[, \\]/;
@@ -41,6 +43,9 @@ function formatField(field: FieldValue): string {
     case 'float':
       // Integral floats must still read as floats to InfluxDB's type checker.
       return Number.isInteger(field.value) ? `${field.value}.0` : String(field.value);
+    case 'string':
+      // Line protocol: a string field is quoted; `"` and `\` inside are escaped, nothing else.
+      return `"${field.value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
   }
 }
 

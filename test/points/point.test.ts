@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { bool, float, int, toLineProtocol, type FieldValue, type Point } from '../../src/points/point.ts';
+import { bool, float, int, str, toLineProtocol, type FieldValue, type Point } from '../../src/points/point.ts';
 
 /** The line protocol spelled out the slow, obvious way (InfluxDB's escaping rules). */
 function reference(point: Point): string {
@@ -66,4 +66,12 @@ test('property: same line as the reference for frozen tag sets too', (t) => {
     t.is(toLineProtocol(point), reference(point));
     t.is(toLineProtocol(point), reference(point));
   }), { numRuns: 200 });
+});
+
+test('line protocol: a string field is quoted, with only " and \\ escaped (the command measurement)', (t) => {
+  const line = toLineProtocol({
+    measurement: 'command', tags: { node: 'a2:b2:c2:d2:e2:f4', room: 'Hall' },
+    fields: { id: int(7), action: str('text "hello" C:\\x, y=1'), status: str('ok') }, timeUs: 1,
+  });
+  t.is(line, 'command,node=a2:b2:c2:d2:e2:f4,room=Hall id=7i,action="text \\"hello\\" C:\\\\x, y=1",status="ok" 1');
 });
