@@ -12,6 +12,8 @@
  */
 import { join } from 'node:path';
 import { EventBus } from './bus/event-bus.ts';
+import { CommandBusLink } from './commands/bus-link.ts';
+import { CommandQueue } from './commands/command-queue.ts';
 import { ClockGuard, HeldJournal, heldPointsCodec, systemClock, type WallClock } from './clock/index.ts';
 import { roomsFrom, type Config } from './config/index.ts';
 import { Display } from './display/display.ts';
@@ -54,6 +56,8 @@ export class Gateway {
   readonly registry: NodeRegistry;
   /** The read model every output reads nodes from. */
   readonly nodes: NodeStore;
+  /** The only writer of commands to the broker. */
+  readonly commands: CommandQueue;
   readonly pipeline: Pipeline;
   readonly port: BrokerPort;
   readonly sink: Sink;
@@ -110,6 +114,17 @@ export class Gateway {
       onBrokerBoot: () => void this.sendTime(),
       bus: this.bus,
     });
+    const link: { current?: CommandBusLink } = {};
+    this.commands = new CommandQueue({
+      dataDir: config.dataDir, log, now: () => clock.now(),
+      writeLine: (line) => this.port.write(line),
+      brokerHeardMs: () => link.current?.brokerHeardMs(),
+      node: (mac) => this.nodes.commandInfo(mac),
+      // Every status change is a `command` point through the same clock guard and spool as the readings.
+      record: (point) => this.guard.submit((timeUs) => [{ ...point, tags: { ...point.tags, gateway: config.gateway }, timeUs }]),
+      onChange: (command) => this.bus.emit('commandChanged', command),
+    });
+    link.current = new CommandBusLink(this.bus, this.commands);
     this.port = new BrokerPort({
       path: config.serial.path, baudRate: config.serial.baudRate, log, openPort: options.openPort, binding: options.binding,
       watchIntervalMs: options.watchDevice === false ? 0 : undefined,
@@ -135,6 +150,10 @@ export class Gateway {
         await this.port.stop();
         this.pipeline.flushLogs();
       }),
+      // After the port (which opens in the background, so no line is read before these subscribe); stopped before it,
+      // so that the queue's last writes and its state file are done while the port is still open.
+      link.current,
+      service('commands', () => this.commands.start(), () => this.commands.stop()),
     ];
   }
 
