@@ -52,8 +52,14 @@ export async function call(path, init = {}) {
 
 const json = (method, body) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-/** Every node (NodeView[]). */
-export const getNodes = () => call('/api/nodes');
+/** Every node (NodeView[], from `{nodes}`). */
+export async function getNodes() {
+  const body = await call('/api/nodes');
+  return Array.isArray(body) ? body : body?.nodes ?? [];
+}
+
+/** Whether this browser holds a session (the cookie is HttpOnly: only the server can tell). */
+export const hasSession = () => call('/api/session').then(() => true, () => false);
 
 /**
  * Asks for relay `state` of `channel`; resolves with the command (CommandView, 202).

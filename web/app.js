@@ -7,7 +7,7 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
-import { ApiError, call, getNodes, getReadings, putRelay } from './api.js';
+import { ApiError, call, getNodes, getReadings, hasSession, putRelay } from './api.js';
 import { channelKey, FINAL_STATUSES, firstValue, groupByRoom, macKey, startOfDay } from './format.js';
 import { openLive } from './live.js';
 import { Chart } from './components/chart.js';
@@ -61,6 +61,7 @@ function App() {
 
   useEffect(() => {
     reload();
+    hasSession().then(setSignedIn);
     const close = openLive('/api/events', ['node', 'command', 'sink', 'reading'], { onEvent, onOpen: reload, onState: setConn });
     const timer = setInterval(reload, SNAPSHOT_REFRESH_MS);
     return () => { close(); clearInterval(timer); };

@@ -45,7 +45,8 @@ async function startScripted(): Promise<Scripted> {
   };
   s.server = await startStaticServer(await freePort(), (req, res, url) => {
     s.requests.push(`${req.method} ${url.pathname}${url.search}`);
-    if (url.pathname === '/api/nodes') return json(res, 200, s.nodes);
+    if (url.pathname === '/api/nodes') return json(res, 200, { nodes: s.nodes });
+    if (url.pathname === '/api/session') return json(res, 401, { code: 'UNAUTHORIZED', message: 'no token' });
     if (url.pathname === '/api/readings') {
       return s.readingsStatus === 200
         ? json(res, 200, { series: [{ tags: { node: MAC, channel: '1' }, points: [[Date.now() - 3600_000, 1900], [Date.now(), 2000]] }] })

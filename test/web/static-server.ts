@@ -1,16 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { REPO } from '../helpers/gateway-process.ts';
 
-/** What the page loads from /vendor/<name>: the files of the package's dependencies. */
-export const VENDOR_FILES: Readonly<Record<string, string>> = {
-  'preact.mjs': 'preact/dist/preact.mjs',
-  'preact-hooks.mjs': 'preact/hooks/dist/hooks.mjs',
-  'htm.mjs': 'htm/dist/htm.module.js',
-  'uPlot.esm.js': 'uplot/dist/uPlot.esm.js',
-  'uPlot.min.css': 'uplot/dist/uPlot.min.css',
-};
+/** What the page loads from /vendor/<name> (web/vendor.json): name -> file under node_modules. */
+export const VENDOR_FILES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(JSON.parse(readFileSync(join(REPO, 'web', 'vendor.json'), 'utf8')) as Record<string, string>).filter(([k]) => !k.startsWith('$')),
+);
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
