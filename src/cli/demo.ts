@@ -3,17 +3,18 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config/index.ts';
 import { MockBinding, type MockPort } from '../demo/mock-serial.ts';
-import { DEMO_NODES, seededRandom } from '../demo/demo-nodes.ts';
+import { DEMO_NODES, DEMO_STRIPS, seededRandom } from '../demo/demo-nodes.ts';
+import { MockBrokerLink } from '../demo/mock-broker-link.ts';
 import { SimulatedBroker } from '../demo/simulated-broker.ts';
 import { formatSummary } from '../demo/summary.ts';
 import { createLogger } from '../log.ts';
 import { Gateway } from '../main.ts';
 import { packagePath } from '../package-root.ts';
-import { decodeLine } from '../protocol/index.ts';
 import { openPort, type PortStream } from '../serial/open-port.ts';
 
 const USAGE = `usage: espnow-gateway demo [--duration S] [--data-dir DIR] [--config FILE]
-  Runs the whole gateway with a simulated broker and six simulated nodes.
+  Runs the whole gateway with a simulated broker, six simulated sensor nodes
+  and a power strip with 8 switchable outlets.
   Points go to line-protocol files, the e-ink picture to a PNG, logs to a file;
   a summary is printed every few seconds. Ctrl-C stops it.
 `;
@@ -47,7 +48,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const logFile = join(config.dataDir, 'gateway.log');
   const log = createLogger({ level: config.log.level, destination: createWriteStream(logFile, { flags: 'a' }) });
 
-  const broker = new SimulatedBroker({ nodes: DEMO_NODES, random: seededRandom(2026) });
+  const broker = new SimulatedBroker({ nodes: DEMO_NODES, strips: DEMO_STRIPS, random: seededRandom(2026) });
   let stream: PortStream | undefined;
   MockBinding.reset();
   MockBinding.createPort(config.serial.path, { echo: false, record: true });
@@ -61,29 +62,13 @@ export async function demoCommand(argv: string[]): Promise<number> {
   await gateway.start();
 
   const out = process.stdout;
-  out.write(`espnow-gateway demo: simulated broker on "${config.serial.path}", ${DEMO_NODES.length} nodes\n`);
+  out.write(`espnow-gateway demo: simulated broker on "${config.serial.path}", ${DEMO_NODES.length} sensor nodes, a power strip with ${DEMO_STRIPS[0].outlets.length} outlets\n`);
   out.write(`  points  -> ${join(config.dataDir, 'lines')}/*.lp (line protocol)\n`);
   out.write(`  screen  -> ${join(config.dataDir, 'screen.png')}\n`);
   out.write(`  logs    -> ${logFile}\n`);
   const started = Date.now();
-  let answered = 0;
-  const tick = setInterval(() => {
-    const port = stream?.port as MockPort | undefined;
-    if (!port?.isOpen) return;
-    const bytes = broker.advance((Date.now() - started) / 1000);
-    if (bytes.length > 0) port.emitData(bytes);
-    const written = port.recording.subarray(answered).toString('latin1');
-    const end = written.lastIndexOf('\n') + 1;
-    answered += end;
-    for (const line of written.slice(0, end).split('\n').filter(Boolean)) {
-      try {
-        const answer = broker.answer(decodeLine(line));
-        if (answer.length > 0) port.emitData(answer);
-      } catch {
-        // not a frame: a real broker would print an error on its console
-      }
-    }
-  }, 200);
+  const link = new MockBrokerLink({ broker, port: () => stream?.port as MockPort | undefined });
+  const tick = setInterval(() => link.step((Date.now() - started) / 1000), 200);
   const summary = setInterval(() => out.write(formatSummary(gateway, Date.now(), out.isTTY === true)), 3000);
 
   await new Promise<void>((done) => {

@@ -1,4 +1,5 @@
 import type { SimulatedNodeSpec } from './simulated-node.ts';
+import type { SimulatedStripSpec } from './simulated-power-strip.ts';
 
 /**
  * The demo's house: five nodes named in config/demo.yaml and one that is not
@@ -14,6 +15,28 @@ export const DEMO_NODES: readonly SimulatedNodeSpec[] = [
   { mac: 'a2b2c2d2e2f5', intervalS: 7, baseTempC: 12.0, swingC: 6.0, baseHumidity: 70, peakLux: 60, batteryV: 3.85, rssi: -82, silentAfterS: 60 },
   { mac: 'a2b2c2d2e2f6', intervalS: 8, baseTempC: 18.0, swingC: 3.0, baseHumidity: 55, peakLux: 400, batteryV: 4.1, rssi: -75 },
 ];
+
+/**
+ * The demo's power strip (a listening node, channels 1..8): a fridge, a desk
+ * lamp, a laptop charger, a monitor, a kettle, a router, a printer and a fan
+ * heater; the lamp, kettle and heater start switched off, so there is
+ * something to switch on. Full reports every 10 s, changes at once.
+ */
+export const DEMO_STRIPS: readonly SimulatedStripSpec[] = [{
+  mac: 'a2b2c2d2e2a1',
+  intervalS: 10,
+  rssi: -52,
+  outlets: [
+    { load: 'fridge', on: true, energyWh: 41_230 },
+    { load: 'lamp', on: false, energyWh: 1_870 },
+    { load: 'laptop', on: true, energyWh: 9_415 },
+    { load: 'monitor', on: true, energyWh: 6_102 },
+    { load: 'kettle', on: false, energyWh: 12_644 },
+    { load: 'router', on: true, energyWh: 17_520 },
+    { load: 'printer', on: true, energyWh: 3_388 },
+    { load: 'heater', on: false, energyWh: 25_007 },
+  ],
+}];
 
 /** A small deterministic PRNG (mulberry32), so demo runs and tests repeat. */
 export function seededRandom(seed: number): () => number {

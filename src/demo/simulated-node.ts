@@ -1,4 +1,5 @@
-import { encodeMessage, KIND, STATUS_BITS, type RecordDraft } from '../protocol/index.ts';
+import { decodeMessage, encodeMessage, KIND, OUTCOME, record, STATUS_BITS, type RecordDraft } from '../protocol/index.ts';
+import { MIN_INTERVAL_S, splitCommands, type SplitCommand } from './command-records.ts';
 
 /** How a simulated node behaves in the demo. */
 export interface SimulatedNodeSpec {
@@ -36,6 +37,10 @@ export const LOW_BATTERY_V = 3.45;
  */
 export class SimulatedNode {
   readonly spec: SimulatedNodeSpec;
+  /** s between reports: the spec's, until a set-interval command changes it. */
+  intervalS: number;
+  /** A sensor node sleeps between reports: the broker holds its commands for the next RECEIPT. */
+  readonly listening = false;
   private readonly random: () => number;
   private readonly boot: number;
   private seq = 0;
@@ -47,6 +52,7 @@ export class SimulatedNode {
     this.random = random;
     this.boot = boot;
     this.batteryV = spec.batteryV;
+    this.intervalS = spec.intervalS;
   }
 
   /** True once the node has gone silent at `elapsedS` s after the demo started. */
@@ -72,6 +78,40 @@ export class SimulatedNode {
     return payloads;
   }
 
+  /**
+   * A RECEIPT (or COMMAND) heard right after sending: runs each command it
+   * carries and returns one RESULT per command (id and outcome), as the node
+   * firmware does before it sleeps. Set-interval (0x53) of at least
+   * {@link MIN_INTERVAL_S} is applied (ok), below it invalid; any other action
+   * is unsupported; a command with no action is invalid.
+   */
+  receive(payload: Buffer): Buffer[] {
+    let message;
+    try {
+      message = decodeMessage(payload);
+    } catch {
+      return [];
+    }
+    if (message.kind !== KIND.RECEIPT && message.kind !== KIND.COMMAND) return [];
+    return splitCommands(message.records).map((command) => this.next(KIND.RESULT, [
+      record('commandId', command.id), record('outcome', this.run(command, message.unknownRecords)),
+    ]));
+  }
+
+  private run(command: SplitCommand, unknownRecords: number): number {
+    let outcome: number | undefined = unknownRecords > 0 ? OUTCOME.UNSUPPORTED : undefined;
+    for (const { type, raw } of command.records) {
+      if (type !== 0x53) {
+        outcome = Math.max(outcome ?? 0, OUTCOME.UNSUPPORTED);
+        continue;
+      }
+      const ok = (raw as number) >= MIN_INTERVAL_S;
+      if (ok) this.intervalS = raw as number;
+      outcome = Math.max(outcome ?? 0, ok ? OUTCOME.OK : OUTCOME.INVALID);
+    }
+    return outcome ?? OUTCOME.INVALID;
+  }
+
   /** RSSI for one reception, dBm. */
   rssi(): number {
     return Math.round(this.spec.rssi + (this.random() - 0.5) * 6);
@@ -87,7 +127,7 @@ export class SimulatedNode {
     return this.next(KIND.HELLO, [
       { type: 0x40, raw: 'demo-node 1.0.0' },
       { type: 0x41, raw: 0b111 },
-      { type: 0x08, raw: this.spec.intervalS },
+      { type: 0x08, raw: this.intervalS },
       { type: 0x06, raw: STATUS_BITS.FIRST_AFTER_BOOT },
     ]);
   }
@@ -111,7 +151,7 @@ export class SimulatedNode {
       { type: 0x05, raw: Math.round(this.batteryV * 1000) },
       { type: 0x06, raw: low ? STATUS_BITS.BATTERY_LOW : 0 },
       { type: 0x07, raw: 180 + Math.round(this.random() * 60) },
-      { type: 0x08, raw: low ? spec.intervalS * 2 : spec.intervalS },
+      { type: 0x08, raw: low ? this.intervalS * 2 : this.intervalS },
       { type: 0x09, raw: 0 },
     ]);
   }

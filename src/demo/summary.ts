@@ -18,8 +18,12 @@ export function formatSummary(gateway: Gateway, nowMs: number, tty: boolean): st
       const ago = Math.round((nowMs - n.lastSeenMs) / 1000);
       const health = nodeHealth(n, nowMs);
       const flags = [health.silent ? 'SILENT' : '', health.batteryLow ? 'LOW BATTERY' : '', health.tripped ? 'TRIPPED' : ''].filter(Boolean).join(' ');
-      return `  ${n.room.padEnd(12)} ${formatMac(n.mac)}  ${fixed(n.latest.temperature, 1, 'C').padStart(6)} ${fixed(n.latest.humidity, 0, '%').padStart(4)} `
-        + `${fixed(n.latest.pressure, 0, 'hPa').padStart(7)} ${fixed(n.latest.illuminance, 0, 'lx').padStart(7)} ${fixed(n.batteryV, 2, 'V').padStart(6)} `
+      const outlets = Object.values(n.channels);
+      const readings = outlets.length === 0
+        ? `${fixed(n.latest.temperature, 1, 'C').padStart(6)} ${fixed(n.latest.humidity, 0, '%').padStart(4)} `
+          + `${fixed(n.latest.pressure, 0, 'hPa').padStart(7)} ${fixed(n.latest.illuminance, 0, 'lx').padStart(7)} ${fixed(n.batteryV, 2, 'V').padStart(6)}`
+        : `${outlets.length} outlets, ${outlets.filter((o) => o.relay).length} on, ${fixed(outlets.reduce((w, o) => w + (o.power ?? 0), 0), 0, ' W')}`.padEnd(34);
+      return `  ${n.room.padEnd(12)} ${formatMac(n.mac)}  ${readings} `
         + `${String(n.rssi ?? '-').padStart(4)}dBm  ${`${ago}s ago`.padStart(8)}  lost ${n.counters.lost} dup ${n.counters.duplicates} ${flags}`;
     });
   const text = [

@@ -17,6 +17,9 @@ test('the demo runs the whole gateway on a simulated broker: points in files, th
   const nodes = new Set(lines.filter((l) => l.startsWith('environment,')).map((l) => /node=([^ ,]+)/.exec(l)?.[1]));
   t.is(nodes.size, 6, 'all six simulated nodes reported');
   t.true(lines.some((l) => l.startsWith('broker,')), 'heartbeats stored');
+  const outlets = lines.filter((l) => l.startsWith('power,') && l.includes('node=a2:b2:c2:d2:e2:a1'));
+  t.is(new Set(outlets.map((l) => /channel=(\d+)/.exec(l)?.[1])).size, 8, 'the power strip reported its 8 outlets');
+  t.true(outlets.some((l) => /relay=true/.test(l) && /power=[1-9]/.test(l)), 'outlets that are on draw power');
   t.true(lines.some((l) => /room=unknown/.test(l)), 'the node missing from the config is stored as unknown');
   for (const line of lines) t.regex(line, /^[a-z]+(,[a-z]+=(?:\\ |[^ ])+)+ [a-z_]+=[^ ]+ \d{16}$/, 'line protocol with a µs timestamp');
 
