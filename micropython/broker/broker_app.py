@@ -91,7 +91,11 @@ class Broker:
     def _on_radio(self, mac, data):
         self.rx += 1
         entry = self.esp.peers_table.get(mac)
-        rssi = "" if entry is None else str(entry[0])
+        self.heard(mac, "" if entry is None else str(entry[0]), data, self._receipt)
+
+    def heard(self, mac, rssi, data, receipt):
+        """A message from a node (radio or CAN bridge): ``receipt(mac, msg)``
+        answers a REPORT, HELLO or RESULT; an RX line unless it is a repeat."""
         try:
             msg = p.decode_message(data)
         except p.ProtocolError:
@@ -101,7 +105,7 @@ class Broker:
             duplicate = self._seen(mac, msg.boot, msg.seq)
             if msg.kind == p.HELLO:
                 self._hello(mac, msg.get(p.R_CAPABILITIES, 0))
-            self._receipt(mac, msg)
+            receipt(mac, msg)
         if not duplicate:
             self._line("RX", (p.mac_hex(mac), rssi, p.to_hex(data)), droppable=True)
 

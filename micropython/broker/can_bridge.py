@@ -19,7 +19,6 @@ import espnow_proto as p
 import can_link
 
 MAC_PREFIX = b"\x02\xca\x00\x00\x00"
-_ACKED_KINDS = (p.REPORT, p.HELLO, p.RESULT)
 
 
 def mac_of(nn):
@@ -41,20 +40,12 @@ class CanBridge:
             self._on_message(nn, data)
 
     def _on_message(self, nn, data):
-        b = self._broker
-        mac = mac_of(nn)
-        try:
-            msg = p.decode_message(data)
-        except p.ProtocolError:
-            msg = None
-        duplicate = False
-        if msg is not None and msg.kind in _ACKED_KINDS:
-            duplicate = b._seen(mac, msg.boot, msg.seq)
-            now = b.unix_time()
-            records = [] if now is None else [(p.R_TIME, now)]
-            self._send(nn, p.encode_message(p.RECEIPT, msg.boot, msg.seq, records))
-        if not duplicate:
-            b._line("RX", (p.mac_hex(mac), "", p.to_hex(data)), droppable=True)
+        self._broker.heard(mac_of(nn), "", data, self._receipt)
+
+    def _receipt(self, mac, msg):
+        now = self._broker.unix_time()
+        records = [] if now is None else [(p.R_TIME, now)]
+        self._send(mac[5], p.encode_message(p.RECEIPT, msg.boot, msg.seq, records))
 
     def _send(self, nn, payload, then=None):
         def done(ok):

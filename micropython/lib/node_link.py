@@ -4,6 +4,7 @@ retry limit). With no broker known it broadcasts and adopts the first broker
 that answers::
 
     link = Link(esp, broker_mac_or_None, window_ms=60, retry_limit=3)
+    link = node_link.start("espnow.json", "paired.json", 60, 3)   # a listening node: radio on, paired
     receipt, retransmissions = link.exchange(payload, boot, seq)   # receipt None: never acknowledged
     link.broker        # the broker's MAC (found by discovery if it was None)
     link.commands      # COMMAND messages the broker sent directly while we listened
@@ -13,15 +14,17 @@ can_node_link.CanNodeLink has the same interface for a node on CAN.
 """
 import time
 import espnow_proto as p
+from pairing import load_pairing, save_paired
 
 BROADCAST = b"\xff" * 6
 _NO_ACK_BACKOFF_MS = 8  # a unicast without MAC ack never arrived: retry soon, not after the window
 
 
 class Link:
-    def __init__(self, esp, broker, window_ms, retry_limit, lmk=None):
+    def __init__(self, esp, broker, window_ms, retry_limit, lmk=None, paired_path=None):
         self._esp = self.esp = esp
         self.broker = broker
+        self._paired_path = paired_path  # where a broker found by discovery is kept
         self._window = window_ms
         self._limit = retry_limit
         self.commands = []
@@ -75,6 +78,8 @@ class Link:
                     self.broker = bytes(mac)
                     self.discovered = True
                     self._add(self.broker, None)
+                    if self._paired_path:
+                        save_paired(self._paired_path, self.broker)
                 return msg
 
     def listen(self, wait_ms, most=8):
@@ -95,3 +100,24 @@ class Link:
             if msg.kind == p.COMMAND:
                 out.append(msg)
         return out
+
+
+def start(pairing_path, paired_path, window_ms, retry_limit):
+    """The Link of a listening node (radio always on, no modem sleep) to the
+    broker its pairing file names or discovery finds (then kept in
+    ``paired_path``); ValueError naming the file and key for a bad pairing."""
+    import espnow
+    import network
+    broker, wifi_channel, lmk, pmk = load_pairing(pairing_path, paired_path)
+    sta = network.WLAN(network.STA_IF)
+    sta.active(True)
+    sta.config(channel=wifi_channel)
+    pm = getattr(network.WLAN, "PM_NONE", None)
+    if pm is not None:
+        sta.config(pm=pm)  # a listening node keeps its receiver on
+    sta.disconnect()
+    esp = espnow.ESPNow()
+    esp.active(True)
+    if pmk:
+        esp.set_pmk(pmk)
+    return Link(esp, broker, window_ms, retry_limit, lmk, paired_path)

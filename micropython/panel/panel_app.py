@@ -18,27 +18,21 @@ afterwards is seen, a shorter one is lost.
 import time
 import espnow_proto as p
 import config as cfg
-from panel_commands import run_command, split_commands
+from listening_node import ListeningNode
+from panel_commands import run_command
 
 
-class PanelApp:
-    def __init__(self, esp, link, keys, lcd, leds, boot, on_paired=None):
-        self.esp = esp
-        self.link = link
+class PanelApp(ListeningNode):
+    def __init__(self, link, keys, lcd, leds, boot):
+        super().__init__(link, boot, cfg.RECENT_COMMANDS)
         self.keys = keys
         self.lcd = lcd
         self.leds = leds
-        self.boot = boot
-        self.seq = 0
         self.interval = cfg.DEFAULT_INTERVAL_S
         self.min_interval = cfg.MIN_INTERVAL_S
         self.first = True
         self.text = ""
-        self.pending = []  # [(command id, records, unknown records)]
-        self.recent = []  # [(command id, RESULT records)], newest last
-        self.errors = 0
         self.presses = 0
-        self._on_paired = on_paired
         now = time.ticks_ms()
         self._next_poll = now
         self._next_report = time.ticks_add(now, self.interval * 1000)
@@ -80,9 +74,9 @@ class PanelApp:
         return caps
 
     def start(self):
-        self._send(p.HELLO, [(p.R_FIRMWARE, cfg.FIRMWARE), (p.R_CAPABILITIES, self.capabilities()),
-                             (p.R_INTERVAL, self.interval), (p.R_STATUS, p.ST_FIRST_AFTER_BOOT)])
-        self._answer()
+        self.send(p.HELLO, [(p.R_FIRMWARE, cfg.FIRMWARE), (p.R_CAPABILITIES, self.capabilities()),
+                            (p.R_INTERVAL, self.interval), (p.R_STATUS, p.ST_FIRST_AFTER_BOOT)])
+        self.answer()
 
     def busy(self):
         return False
@@ -93,9 +87,10 @@ class PanelApp:
             self._next_poll = time.ticks_add(now, cfg.POLL_MS)
             for index, kind in self.keys.poll(now):
                 self.presses += 1
-                self._send(p.REPORT, [(p.R_CHANNEL, index + 1), (p.R_PRESS, kind)])
-        self._radio(wait_ms)
-        self._answer()
+                self.first = False
+                self.send(p.REPORT, [(p.R_CHANNEL, index + 1), (p.R_PRESS, kind)])
+        self.listen(wait_ms)
+        self.answer()
         now = time.ticks_ms()
         if time.ticks_diff(now, self._next_report) >= 0:
             self._next_report = time.ticks_add(now, self.interval * 1000)
@@ -108,57 +103,15 @@ class PanelApp:
             wait = self.step(wait)
 
     # --- radio -----------------------------------------------------------------
+    def run_command(self, ident, records, unknown):
+        return run_command(self, ident, records, unknown)
+
     def _report(self):
         records = [(p.R_STATUS, p.ST_FIRST_AFTER_BOOT if self.first else 0), (p.R_INTERVAL, self.interval)]
         if self.leds is not None:
             records.append((p.R_LEDS, self.leds_mask()))
-        self._send(p.REPORT, records)
-
-    def _send(self, kind, records):
-        seq = self.seq
-        self.seq = (seq + 1) & 0xFFFF
-        receipt, _ = self.link.exchange(p.encode_message(kind, self.boot, seq, records), self.boot, seq)
-        if kind == p.REPORT:
-            self.first = False
-        if self.link.discovered and self._on_paired is not None:
-            self.link.discovered = False
-            self._on_paired(self.link.broker)
-        if receipt is not None:  # a broker that treats us as sleepy holds COMMANDs for the RECEIPT
-            self.pending += [(i, r, 0) for i, r in split_commands(receipt.records)]
-        for msg in self.link.commands:
-            self.pending += [(i, r, msg.unknown) for i, r in split_commands(msg.records)]
-        self.link.commands = []
-        return receipt is not None
-
-    def _radio(self, wait_ms):
-        for i in range(8):
-            mac, data = self.esp.recv(wait_ms if i == 0 else 0)
-            if mac is None:
-                return
-            if self.link.broker is not None and bytes(mac) != self.link.broker:
-                continue
-            try:
-                msg = p.decode_message(data)
-            except p.ProtocolError:
-                self.errors += 1
-                continue
-            if msg.kind == p.COMMAND:
-                self.pending += [(i, r, msg.unknown) for i, r in split_commands(msg.records)]
-
-    def _answer(self):
-        for _ in range(4):  # RESULTs whose RECEIPTs carry more commands
-            todo, self.pending = self.pending, []
-            if not todo:
-                return
-            for ident, records, unknown in todo:
-                result = None
-                for seen, res in self.recent:
-                    if seen == ident:
-                        result = res  # a repeated COMMAND: answered again, not run twice
-                if result is None:
-                    result = run_command(self, ident, records, unknown)
-                    self.recent = self.recent[1 - cfg.RECENT_COMMANDS:] + [(ident, result)]
-                self._send(p.RESULT, result)
+        self.first = False
+        self.send(p.REPORT, records)
 
 
 def bump_boot(path):
@@ -193,12 +146,9 @@ def build_leds(i2c):
 def build():
     """Buttons, LEDs, LCD (left out if its backpack does not answer), radio;
     sends HELLO; returns the running PanelApp."""
-    import espnow
-    import network
+    import node_link
     from machine import I2C, Pin
     from buttons import Buttons, gpio_reader
-    from node_link import Link
-    from pairing import load_pairing, save_paired
     from pcf8574_hd44780 import Lcd
     if len(cfg.BUTTON_PINS) > 16:
         raise ValueError("config.py: BUTTON_PINS: at most 16 buttons")
@@ -211,21 +161,9 @@ def build():
         lcd.show(["", "  " + cfg.FIRMWARE, "", ""])
     except OSError:
         lcd = None  # HELLO then says: no text display
-    broker, wifi_channel, lmk, pmk = load_pairing(cfg.PAIRING_FILE, cfg.PAIRED_FILE)
-    boot = bump_boot(cfg.BOOT_FILE)
-    sta = network.WLAN(network.STA_IF)
-    sta.active(True)
-    sta.config(channel=wifi_channel)
-    pm = getattr(network.WLAN, "PM_NONE", None)
-    if pm is not None:
-        sta.config(pm=pm)  # a listening node keeps its receiver on
-    sta.disconnect()
-    esp = espnow.ESPNow()
-    esp.active(True)
-    if pmk:
-        esp.set_pmk(pmk)
-    link = Link(esp, broker, cfg.RECEIPT_WINDOW_MS, cfg.RETRY_LIMIT, lmk)
-    app = PanelApp(esp, link, keys, lcd, leds, boot, lambda mac: save_paired(cfg.PAIRED_FILE, mac))
+    link = node_link.start(cfg.PAIRING_FILE, cfg.PAIRED_FILE, cfg.RECEIPT_WINDOW_MS, cfg.RETRY_LIMIT)
+    boot = bump_boot(cfg.BOOT_FILE)  # after the pairing file was read: a bad one does not count boots
+    app = PanelApp(link, keys, lcd, leds, boot)
     app.start()
     return app
 

@@ -2,7 +2,6 @@
 command starts with its id (0x51) and carries one action: ``0x58`` text for
 the LCD, ``0x59`` LEDs, ``0x53`` set interval. Returns the RESULT records::
 
-    for ident, records in split_commands(msg.records): ...
     result = run_command(app, ident, records, unknown)   # [(0x51, id), (0x52, outcome)]
 
 The LEDs' state is in every REPORT (0x59), not in the RESULT: the record
@@ -12,17 +11,6 @@ import espnow_proto as p
 
 _ACTIONS = (p.R_TEXT, p.R_LEDS, p.R_SET_INTERVAL)
 _NOT_OURS = (p.R_RELAY, p.R_POWER_ON_STATE, p.R_CURRENT_LIMIT, p.R_HUMIDITY_LIMIT, p.R_AUTO_OFF)
-
-
-def split_commands(records):
-    """[(command id, [records after it])]; records before the first id are dropped."""
-    out = []
-    for rtype, value in records:
-        if rtype == p.R_COMMAND_ID:
-            out.append((value, []))
-        elif out:
-            out[-1][1].append((rtype, value))
-    return out
 
 
 def run_command(app, ident, records, unknown=0):

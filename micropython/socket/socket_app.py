@@ -17,25 +17,23 @@ retransmissions (about 40 ms per message over ESP-NOW, 80 ms over CAN).
 import time
 import espnow_proto as p
 import config as cfg
-from socket_commands import run_command, split_commands
+from listening_node import ListeningNode
+from socket_commands import run_command
 from socket_reports import encode, hello_records, pack, report_records
 
 _MAX_DT_MS = 10000  # a longer gap between readings is not integrated (the node was stalled)
-_MAX_RESULT_ROUNDS = 4
 
 
 def _due(now, at):
     return time.ticks_diff(now, at) >= 0
 
 
-class SocketApp:
-    def __init__(self, link, channels, dht, store, boot, wiring, on_paired=None, rtc=None):
-        self.link = link
+class SocketApp(ListeningNode):
+    def __init__(self, link, channels, dht, store, boot, wiring, rtc=None):
+        super().__init__(link, boot, cfg.RECENT_COMMANDS)
         self.channels = channels
         self.dht = dht
         self.store = store
-        self.boot = boot
-        self.seq = 0
         self.interval = store.load_interval() or wiring.get("interval_s", cfg.DEFAULT_INTERVAL_S)
         self.min_interval = cfg.MIN_INTERVAL_S
         self.step_share = wiring.get("report_step", cfg.REPORT_STEP)
@@ -44,10 +42,7 @@ class SocketApp:
         self.dht_failed = False
         self.first = True
         self.clock_set = False
-        self.recent = []  # [(command id, RESULT records)], newest last
-        self.pending = []  # [(command id, records, unknown records)]
         self.over_can = wiring.get("link") == "can"
-        self._on_paired = on_paired
         self._rtc = rtc
         self._mask = None
         now = time.ticks_ms()
@@ -87,9 +82,9 @@ class SocketApp:
         head = [(p.R_FIRMWARE, cfg.FIRMWARE), (p.R_CAPABILITIES, self.capabilities()),
                 (p.R_INTERVAL, self.interval), (p.R_STATUS, self.status())]
         for records, tail in pack(head, [encode(hello_records(c)) for c in self.channels]):
-            self._send(p.HELLO, records, tail)
+            self.send(p.HELLO, records, tail)
         self._report(self.channels)
-        self._answer()
+        self.answer()
 
     def capabilities(self):
         caps = p.CAP_RELAY | p.CAP_LISTENING
@@ -100,11 +95,6 @@ class SocketApp:
         if self.over_can:
             caps |= p.CAP_CAN
         return caps
-
-    @property
-    def errors(self):
-        """Messages from the broker that did not decode."""
-        return self.link.errors
 
     def status(self):
         bits = p.ST_FIRST_AFTER_BOOT if self.first else 0
@@ -130,8 +120,8 @@ class SocketApp:
             if ch.off_at is not None and _due(now, ch.off_at):
                 ch.switch(False)
         self.save_relays()
-        self._radio(wait_ms)
-        self._answer()
+        self.listen(wait_ms)
+        self.answer()
         now = time.ticks_ms()
         if _due(now, self._next_report):
             self._next_report = time.ticks_add(now, self.interval * 1000)
@@ -185,54 +175,22 @@ class SocketApp:
                 c.saved_wh = c.wh
 
     # --- radio -----------------------------------------------------------------
-    def _send(self, kind, records, tail=b""):
-        seq = self.seq
-        self.seq = (seq + 1) & 0xFFFF
-        receipt, _ = self.link.exchange(p.encode_message(kind, self.boot, seq, records, tail), self.boot, seq)
-        if self.link.discovered and self._on_paired is not None:
-            self.link.discovered = False
-            self._on_paired(self.link.broker)
-        if receipt is not None:
-            self._take_receipt(receipt)
-        for msg in self.link.commands:
-            self.pending += [(ident, r, msg.unknown) for ident, r in split_commands(msg.records)]
-        self.link.commands = []
-        return receipt is not None
+    def run_command(self, ident, records, unknown):
+        return run_command(self, ident, records, unknown)
 
-    def _take_receipt(self, receipt):
+    def took_receipt(self, receipt):
         unix = receipt.get(p.R_TIME)
         if unix is not None and self._rtc is not None:
             t = time.gmtime(unix - (0 if time.gmtime(0)[0] == 1970 else 946684800))
             self._rtc.datetime((t[0], t[1], t[2], t[6], t[3], t[4], t[5], 0))
             self.clock_set = True
-        self.pending += [(ident, r, 0) for ident, r in split_commands(receipt.records)]
-
-    def _radio(self, wait_ms):
-        for msg in self.link.listen(wait_ms):
-            self.pending += [(ident, r, msg.unknown) for ident, r in split_commands(msg.records)]
-
-    def _answer(self):
-        for _ in range(_MAX_RESULT_ROUNDS):
-            todo, self.pending = self.pending, []
-            if not todo:
-                return
-            for ident, records, unknown in todo:
-                result = None
-                for seen, res in self.recent:
-                    if seen == ident:
-                        result = res  # a duplicate: answered again, not run twice
-                if result is None:
-                    result = run_command(self, ident, records, unknown)
-                    self.recent = self.recent[1 - cfg.RECENT_COMMANDS:] + [(ident, result)]
-                self.save_relays()
-                self._send(p.RESULT, result)
 
     def _report(self, channels):
         head = [(p.R_STATUS, self.status()), (p.R_INTERVAL, self.interval)]
         if self.temperature is not None:
             head += [(p.R_TEMPERATURE, self.temperature), (p.R_HUMIDITY, self.humidity)]
         for records, tail in pack(head, [encode(report_records(c)) for c in channels]):
-            self._send(p.REPORT, records, tail)
+            self.send(p.REPORT, records, tail)
         self.first = False
         for c in channels:
             c.switched = False

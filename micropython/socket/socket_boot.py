@@ -36,34 +36,14 @@ def build():
         channels.append(ch)
     if wiring.get("link") == "can":
         import can_node_link  # OSError when no MCP2515 answers: main.py resets in 10 s, relays stay off
-        link, on_paired = can_node_link.start(wiring["can"], cfg.RECEIPT_WINDOW_MS, cfg.RETRY_LIMIT), None
+        link = can_node_link.start(wiring["can"], cfg.RECEIPT_WINDOW_MS, cfg.RETRY_LIMIT)
     else:
-        link, on_paired = _espnow_link()
+        import node_link
+        link = node_link.start(cfg.PAIRING_FILE, cfg.PAIRED_FILE, cfg.RECEIPT_WINDOW_MS, cfg.RETRY_LIMIT)
     boot = store.bump_boot()  # after every check that could fail, so a reset loop does not wear the flash
-    app = SocketApp(link, channels, dht, store, boot, wiring, on_paired, machine.RTC())
+    app = SocketApp(link, channels, dht, store, boot, wiring, machine.RTC())
     app.start()
     return app
-
-
-def _espnow_link():
-    """(node_link.Link to the broker in espnow.json, what to call once discovery found it)."""
-    import espnow
-    import network
-    from node_link import Link
-    from pairing import load_pairing, save_paired
-    broker, wifi_channel, lmk, pmk = load_pairing(cfg.PAIRING_FILE, cfg.PAIRED_FILE)
-    sta = network.WLAN(network.STA_IF)
-    sta.active(True)
-    sta.config(channel=wifi_channel)
-    pm = getattr(network.WLAN, "PM_NONE", None)
-    if pm is not None:
-        sta.config(pm=pm)  # a listening node keeps its receiver on
-    sta.disconnect()
-    esp = espnow.ESPNow()
-    esp.active(True)
-    if pmk:
-        esp.set_pmk(pmk)
-    return Link(esp, broker, cfg.RECEIPT_WINDOW_MS, cfg.RETRY_LIMIT, lmk), lambda mac: save_paired(cfg.PAIRED_FILE, mac)
 
 
 def main():

@@ -2,8 +2,7 @@
 at once, answered by a RESULT with the command id, the outcome and the
 channel's state afterwards::
 
-    for ident, records in split_commands(msg.records):
-        result_records = run_command(app, ident, records)
+    result_records = run_command(app, ident, records)   # listening_node.split_commands gave them
 
 Actions: relay (0x14, with auto-off 0x57), power-on state (0x54), current
 limit (0x55), humidity limit (0x56), on the channel of the last 0x0f; set
@@ -16,18 +15,6 @@ import espnow_proto as p
 
 _SETTINGS = (p.R_POWER_ON_STATE, p.R_CURRENT_LIMIT, p.R_HUMIDITY_LIMIT)
 MAX_HUMIDITY = 10000  # 0.01 %RH
-
-
-def split_commands(records):
-    """[(command id, records after it)] for each 0x51 in ``records`` (the
-    records of a COMMAND, or those appended to a RECEIPT)."""
-    out = []
-    for rtype, value in records:
-        if rtype == p.R_COMMAND_ID:
-            out.append((value, []))
-        elif out:
-            out[-1][1].append((rtype, value))
-    return out
 
 
 def state_records(ch, settings=False):

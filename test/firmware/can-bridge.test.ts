@@ -6,31 +6,21 @@
  * TypeScript decoder (src/protocol).
  */
 import test from 'ava';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { decodeMessage, encodeLine, encodeMessage, encodeTx, record } from '../../src/protocol/index.ts';
-import { FirmwareRig, ROOT, patchConfig, q } from './harness.ts';
+import { FirmwareRig, q } from './harness.ts';
 import { uartEvents } from './uart-events.ts';
 
 const BROKER = 'a0b1c2d3e4f5';
 const NODE5 = '02ca00000005';
-const CAN = '{"sck": 18, "mosi": 23, "miso": 19, "cs": 5, "osc_hz": 8000000}';
 
 async function world(chip = true) {
   const rig = await FirmwareRig.create(4);
-  const fw = join(ROOT, 'micropython');
-  const cfg = patchConfig(readFileSync(join(fw, 'broker', 'config.py'), 'utf8'), { CAN });
-  for (const [from, to] of [['broker', '/dev/broker'], ['lib', '/dev/broker/lib']]) {
-    for (const name of readdirSync(join(fw, from))) {
-      if (name.endsWith('.py')) rig.writeFile(`${to}/${name}`, name === 'config.py' && from === 'broker' ? cfg : readFileSync(join(fw, from, name), 'utf8'));
-    }
-  }
   rig.py(`
-import json, bench_rig, can_chips, can_rig
-bus = can_chips.new_bus()
+import json, bench_rig, can_chips
+bus = can_chips.shared_bus()
 bench_rig.can_device("n5", bus, node=5, mac="02ca00000005")
-can_rig.broker("broker", ${q(BROKER)}, "/dev/broker", bus, 115200, ${chip ? 'True' : 'False'})
 `);
+  rig.addCanBroker('broker', BROKER, {}, chip);
   rig.runFor(100);
   return rig;
 }

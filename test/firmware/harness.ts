@@ -155,15 +155,16 @@ rig.new_world(${seed})
   /**
    * A broker as `addBroker`, with its CAN bridge turned on (`CAN` in config.py,
    * an MCP2515 on SCK 18 / CS 5 with an 8 MHz crystal) and its MCP2515 model on
-   * the world's CAN bus (test/firmware/fakes/can_chips.py `shared_bus`).
+   * the world's CAN bus (test/firmware/fakes/can_chips.py `shared_bus`);
+   * with `chip` false no MCP2515 answers on its SPI bus.
    */
-  addCanBroker(name: string, mac: string, config: Record<string, string> = {}): void {
+  addCanBroker(name: string, mac: string, config: Record<string, string> = {}, chip = true): void {
     const root = `/dev/${name}`;
     const can = '{"sck": 18, "mosi": 23, "miso": 19, "cs": 5, "osc_hz": 8000000}';
     const cfg = patchConfig(readFileSync(join(FW, 'broker', 'config.py'), 'utf8'), { CAN: can, ...config });
     this.copyDir(join(FW, 'broker'), root, { 'config.py': cfg });
     this.copyDir(join(FW, 'lib'), `${root}/lib`);
-    this.py(`import can_chips, can_rig\ncan_rig.broker(${q(name)}, ${q(mac)}, ${q(root)}, can_chips.shared_bus())`);
+    this.py(`import can_chips, can_rig\ncan_rig.broker(${q(name)}, ${q(mac)}, ${q(root)}, can_chips.shared_bus(), 115200, ${chip ? 'True' : 'False'})`);
   }
 
   /**

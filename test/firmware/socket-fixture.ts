@@ -19,10 +19,14 @@ export const INA_WIRING: SocketWiring = {
   ],
 };
 
-/** A world with the broker and one socket node (not booted), DHT at 21.5 degC / 50 %RH. */
-export async function socketWorld(wiring: SocketWiring = INA_WIRING, seed = 9, broker = true): Promise<FirmwareRig> {
+/**
+ * A world with the broker and one socket node (not booted), DHT at 21.5 degC / 50 %RH;
+ * with `socket` false the test adds the socket itself (before setting the DHT).
+ */
+export async function socketWorld(wiring: SocketWiring = INA_WIRING, seed = 9, broker = true, socket = true): Promise<FirmwareRig> {
   const rig = await FirmwareRig.create(seed);
   if (broker) rig.addBroker('broker', BROKER);
+  if (!socket) return rig;
   rig.addSocket('s1', SOCKET, wiring, { broker: BROKER, channel: 1 });
   setDht(rig, 21.5, 50);
   return rig;

@@ -119,3 +119,16 @@ test('a broker that rebooted holds the socket\'s COMMAND (TXR queued) until the 
   t.deepEqual(rig.socketState('s1').relays, [1, 0]);
   t.deepEqual(results(rig).map((r) => [r.view.values.commandId, r.view.values.outcome, r.view.channels]), [[21, 0, [{ channel: 1, relay: true }]]]);
 });
+
+test('pairing by discovery: with no broker in espnow.json the socket broadcasts its HELLO, adopts the broker that answers, keeps it in paired.json and gets COMMANDs at once', async (t) => {
+  const rig = await socketWorld(INA_WIRING, 9, true, false);
+  rig.addSocket('s1', SOCKET, INA_WIRING, { broker: '', channel: 1 });
+  rig.bootSocket('s1');
+  rig.runFor(1000);
+  t.is(JSON.parse(rig.readFile('/dev/s1/paired.json')).broker, BROKER);
+  t.is(rig.frames().find(([, src]) => src === 's1')![2], '*', 'the HELLO went out as a broadcast');
+  command(rig, 5, [[0x0f, 1], [0x14, 1]]);
+  rig.runFor(200);
+  t.deepEqual(rig.socketState('s1').relays, [1, 0]);
+  t.deepEqual(uartEvents(rig.uartText('broker')).events.filter((e) => e.type === 'txr'), [{ type: 'txr', id: 5, status: 'sent' }]);
+});

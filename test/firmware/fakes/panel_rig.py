@@ -9,7 +9,6 @@ listening node whose loop turns run when it asks and when a frame arrives.
     panel_rig.screen("p")              # JSON: the 4 lines the LCD shows
 """
 import json
-import sys
 from binascii import unhexlify
 import sim
 import spi_bus
@@ -25,36 +24,16 @@ def add(name, mac, root, lcd=True, hc595=None):
     d.lcd = Pcf8574Lcd("4bit-half") if lcd else None
     d.i2c[LCD_BUS] = {0x27: d.lcd} if lcd else {}
     d.chain = spi_bus.attach(d, 18, Hc595Chain(hc595[0], hc595[1])) if hc595 else None
-    d.panel_gen = 0
     return d
 
 
 def boot(name):
     w = sim.world()
-    d = w.devices[name]
-    d.panel_gen += 1
-    gen = d.panel_gen
-    d.boot_at = w.now
-    d.boots += 1
-    d.awake = True
-    d.radio = None
-    d.wlan_active = False
-    d.app = None
 
     def build():
-        w._purge()
-        sys.path[:] = ["", "lib"]
         import panel_app
-        d.app = panel_app.build()
-    w.call(d, build)
-
-    def turn():
-        if d.panel_gen != gen or d.app is None:
-            return
-        wait = w.call(d, d.app.step, 0)
-        w.at(w.now + max(1, min(1000 if wait is None else wait, 1000)), turn, d)
-    if d.app is not None:
-        w.at(w.now + 1, turn, d)
+        return panel_app.build()
+    w.start_listening(w.devices[name], build)
 
 
 def press(name, pin, ms, at=None):
