@@ -7,7 +7,9 @@ energy counter and the safety rules that run on the node itself::
     ch.switch(True)                        # False when a safety rule blocks it
 
 Over-current: above the limit for two measurements in a row opens the relay
-(trip 1); a later relay-on command clears the trip. Humidity: above the limit
+(trip 1); over-power likewise above ``power_limit`` (trip 2; from
+``max_w`` in socket.json, the outlet's rating: the protocol has no record
+to set it); a later relay-on command clears either trip. Humidity: above the limit
 opens the relay (trip 3); the trip clears by itself once the humidity is
 ``hyst`` below the limit, and until then the relay cannot be switched on.
 """
@@ -24,10 +26,12 @@ class Channel:
         self.power_on = power_on
         self.current_limit = current_limit  # mA, 0 = none
         self.humidity_limit = humidity_limit  # 0.01 %RH, 0 = none
+        self.power_limit = 0  # 0.1 W, 0 = none (socket.json max_w)
         self.on = False
         self.trip = p.TRIP_CLEARED  # active trip
         self.trip_news = None  # a trip code (or 0 = cleared) not reported yet
         self.over = 0  # measurements in a row above the current limit
+        self.over_w = 0  # measurements in a row above the power limit
         self.off_at = None  # ticks ms when an auto-off timer opens the relay
         self.reading = None  # (0.01 V, mA, 0.1 W) of the last measurement, None if it failed
         self.reported_dw = None  # power in the last report, 0.1 W
@@ -40,7 +44,7 @@ class Channel:
         """Sets the relay; False (relay left as it is) when ``on`` is blocked by a safety rule."""
         if on and blocked:
             return False
-        if on and self.trip == p.TRIP_OVER_CURRENT:
+        if on and self.trip in (p.TRIP_OVER_CURRENT, p.TRIP_OVER_POWER):
             self._set_trip(p.TRIP_CLEARED)
         self.relay.set(on)
         if on != self.on:
@@ -60,7 +64,7 @@ class Channel:
 
     def measure(self, dt_ms):
         """One meter reading: energy since the last one (trapezoid-free: the new
-        power times ``dt_ms``), then the over-current rule."""
+        power times ``dt_ms``), then the over-current and over-power rules."""
         self.reading = r = None if self.meter is None else self.meter.read()
         if r is None:
             return
@@ -69,12 +73,12 @@ class Channel:
             if self.acc >= WH:
                 self.wh += self.acc // WH
                 self.acc %= WH
-        if self.current_limit and abs(r[1]) > self.current_limit:
-            self.over += 1
-            if self.over >= 2 and self.on:
-                self._trip_off(p.TRIP_OVER_CURRENT)
-        else:
-            self.over = 0
+        self.over = self.over + 1 if self.current_limit and abs(r[1]) > self.current_limit else 0
+        self.over_w = self.over_w + 1 if self.power_limit and abs(r[2]) > self.power_limit else 0
+        if self.on and self.over >= 2:
+            self._trip_off(p.TRIP_OVER_CURRENT)
+        elif self.on and self.over_w >= 2:
+            self._trip_off(p.TRIP_OVER_POWER)
 
     def humidity_blocks(self, centi_rh, hyst):
         """True while the humidity rule forbids switching on."""

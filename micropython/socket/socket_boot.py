@@ -33,6 +33,7 @@ def build():
         ch = Channel(i + 1, relay, meters[i], *settings[i])
         ch.wh, ch.acc = energy[i]
         ch.saved_wh = ch.wh
+        ch.power_limit = int(wiring["channels"][i].get("max_w", 0) * 10 + 0.5)
         channels.append(ch)
     if wiring.get("link") == "can":
         import can_node_link  # OSError when no MCP2515 answers: main.py resets in 10 s, relays stay off

@@ -14,7 +14,9 @@ problem is reported together, each naming the file and the key::
         "v_zero_mv": 1650, "volts_per_mv": 0.325, "i_zero_mv": 1650, "mv_per_a": 123.3, "hz": 50}}],
      "interval_s": 60, "report_step": 0.2, "humidity_hysteresis": 5.0}
 
-Channels are numbered 1..16 in the order of ``channels``. Over CAN instead
+Channels are numbered 1..16 in the order of ``channels``. A channel's
+optional ``"max_w"`` (W, with a meter) opens its relay when its power stays
+above it for two readings (trip 2, over-power). Over CAN instead
 of ESP-NOW (node number 1..127, the MCP2515's SPI pins and crystal)::
 
      "link": "can", "can": {"node": 5, "sck": 18, "mosi": 23, "miso": 19, "cs": 5, "osc_hz": 8000000}
@@ -145,6 +147,8 @@ def check_wiring(cfg, path="socket.json"):
         _relay(errors, where + ".relay", ch.get("relay"), len(cfg.get("expanders", [])))
         if ch.get("meter") is not None:
             _meter(errors, where + ".meter", ch["meter"], len(buses))
+        if _num(errors, where, ch, "max_w", 1, 100000, required=False) is not None and ch.get("meter") is None:
+            errors.append("%s.max_w: needs a meter on the channel" % where)
     _num(errors, path + ":", cfg, "interval_s", 10, 65535, required=False)
     _num(errors, path + ":", cfg, "report_step", 0.01, 10, required=False)
     _num(errors, path + ":", cfg, "humidity_hysteresis", 0, 50, required=False)

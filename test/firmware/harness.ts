@@ -280,7 +280,8 @@ export interface SocketWiring {
   i2c?: { scl: number; sda: number; freq?: number }[];
   expanders?: { bus: number; addr: number }[];
   dht?: { pin: number; type: 'dht11' | 'dht22' };
-  channels: { relay: Record<string, number | boolean>; meter?: Record<string, number | string> }[];
+  /** `max_w`: W; the relay opens above it for two readings (trip 2). */
+  channels: { relay: Record<string, number | boolean>; meter?: Record<string, number | string>; max_w?: number }[];
   interval_s?: number;
   report_step?: number;
   humidity_hysteresis?: number;

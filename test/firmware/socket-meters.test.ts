@@ -167,16 +167,17 @@ test('socket.json problems are reported together, each naming the file and key; 
       { relay: { pin: 16 }, meter: { type: 'ina220', bus: 0 } },
       { relay: { expander: 2, pin: 17 } },
       { relay: { pin: 18 }, meter: { type: 'ina219', bus: 3, addr: 0x40, shunt_mohm: 100 } },
+      { relay: { pin: 19 }, max_w: 100 },
     ],
   });
   rig.bootSocket('s1');
   rig.runFor(1000);
   const crash = rig.socketState('s1').crashes.join('\n');
-  for (const want of ["socket.json: channels[0].meter.type: 'ina220' is not one of", 'socket.json: channels[1].relay.expander', 'socket.json: channels[1].relay.pin: 17 is not a number in 0..15', 'socket.json: channels[2].meter.bus']) {
+  for (const want of ["socket.json: channels[0].meter.type: 'ina220' is not one of", 'socket.json: channels[1].relay.expander', 'socket.json: channels[1].relay.pin: 17 is not a number in 0..15', 'socket.json: channels[2].meter.bus', 'socket.json: channels[3].max_w: needs a meter']) {
     t.true(crash.includes(want), want);
   }
   t.deepEqual(rig.frames(), []);
-  t.deepEqual(rig.socketState('s1').relays, [null, null, null], 'no relay pin was driven');
+  t.deepEqual(rig.socketState('s1').relays, [null, null, null, null], 'no relay pin was driven');
 });
 
 test('a mains socket end to end: a kettle behind the relay reported in volts, amps and watts; energy counted on the node', async (t) => {

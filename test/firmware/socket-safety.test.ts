@@ -7,7 +7,7 @@
 import test from 'ava';
 import { encodeMessage, encodeTx, KIND, STATUS_BITS } from '../../src/protocol/index.ts';
 import type { FirmwareRig } from './harness.ts';
-import { SOCKET, setDht, socketRx, socketWorld } from './socket-fixture.ts';
+import { INA_WIRING, SOCKET, setDht, socketRx, socketWorld } from './socket-fixture.ts';
 
 function command(rig: FirmwareRig, id: number, records: [number, number][]): void {
   const payload = encodeMessage({ kind: KIND.COMMAND, boot: 0, seq: id, records: [{ type: 0x51, raw: id }, ...records.map(([type, raw]) => ({ type, raw }))] });
@@ -156,4 +156,28 @@ test('power cuts at random times lose at most max(1 Wh, 61 s of the power) per c
   }
   const counted = (90 * cuts.reduce((a, b) => a + b, 0)) / 3600_000;
   t.true(reported[0] <= counted && reported[0] >= counted - cuts.length * 1.5 - 1, `${reported[0]} Wh of ${counted.toFixed(1)} Wh drawn`);
+});
+
+test('over-power with the radio gone: above max_w (socket.json) for two readings in a row opens the relay (trip 2); a relay-on command clears it', async (t) => {
+  const wiring = { ...INA_WIRING, channels: INA_WIRING.channels.map((c, i) => (i === 0 ? { ...c, max_w: 20 } : c)) };
+  const rig = await socketWorld(wiring);
+  rig.setLoad('s1', 1, 12, 1.5);
+  rig.bootSocket('s1');
+  rig.runFor(1000);
+  command(rig, 1, [[0x0f, 1], [0x14, 1]]);
+  radioGone(rig);
+  rig.setLoad('s1', 1, 12, 2); // 24 W
+  rig.runFor(1000);
+  t.deepEqual(rig.socketState('s1').relays, [1, 0], 'one reading over 20 W is tolerated');
+  rig.runFor(1000);
+  let s = rig.socketState('s1');
+  t.deepEqual(s.relays, [0, 0], 'the second in a row opened the relay');
+  t.is(s.channels![0].trip, 2);
+  rig.py('rig.W.devices["broker"].awake = True');
+  rig.setLoad('s1', 1, 12, 1);
+  command(rig, 2, [[0x0f, 1], [0x14, 1]]);
+  t.deepEqual(result(rig, 2).view.channels, [{ channel: 1, relay: true, trip: 0 }]);
+  s = rig.socketState('s1');
+  t.deepEqual(s.relays, [1, 0]);
+  t.deepEqual(s.crashes, []);
 });
