@@ -12,6 +12,14 @@ commands:
   doctor --config FILE     check config, broker, InfluxDB, panel, clock and disk; print fixes
   check-config --config FILE
                            validate a config file and print every problem
+  token add --config FILE --scope read|control [--label L]
+                           make an API token; printed once, alone on the last line
+                           (token list / token revoke ID: see or withdraw them)
+  backup [--config FILE] [--to DIR] [--with-secrets]
+                           write one archive (config, command log, held readings, unsent points)
+                           while the gateway runs; secrets only with --with-secrets
+  restore --config FILE [--force] ARCHIVE
+                           check an archive, then restore it; unsent points are appended
   epd-trace --panel P --black B.png [--red R.png] [--partial-base BASE.png]
                            print what the e-ink driver sends for a picture (JSON)
   version                  print the version
@@ -44,6 +52,15 @@ export async function main(argv: string[]): Promise<number> {
     case 'check-config': {
       const { checkConfigCommand } = await import('./cli/run.ts');
       return checkConfigCommand(rest);
+    }
+    case 'token': {
+      const { tokenCommand } = await import('./cli/token.ts');
+      return tokenCommand(rest);
+    }
+    case 'backup':
+    case 'restore': {
+      const { backupCommand, restoreCommand } = await import('./cli/backup.ts');
+      return command === 'backup' ? backupCommand(rest) : restoreCommand(rest);
     }
     case 'epd-trace': {
       const { epdTrace } = await import('./cli/epd-trace.ts');
