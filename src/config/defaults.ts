@@ -38,3 +38,9 @@ export const DEFAULT_PINS = { rst: 17, dc: 25, busy: 24, pwr: 18 } as const;
 export const DEFAULT_REQUIRE_SYNC = true;
 /** Environment variable that may carry the InfluxDB token. */
 export const TOKEN_ENV = 'INFLUX_TOKEN';
+/** `api.listen`: this machine only; `0.0.0.0:8080` opens the API to the LAN. */
+export const DEFAULT_API_LISTEN = '127.0.0.1:8080';
+/** `api.tokensFile`, relative to `dataDir`. */
+export const DEFAULT_API_TOKENS_FILE = 'api-tokens.json';
+/** `api.controlRatePerMin`: control requests per minute and token. */
+export const DEFAULT_API_CONTROL_RATE_PER_MIN = 30;

@@ -4,4 +4,4 @@ export { checkDataDirWritable } from './data-dir-check.ts';
 export { keysNeedingRestart, RELOADABLE_KEYS } from './restart-keys.ts';
 export { ConfigError } from './config-error.ts';
 export * from './defaults.ts';
-export { BAUD_RATES, type Config, type DisplayConfig, type InfluxConfig, type LogLevel, type PanelName } from './types.ts';
+export { BAUD_RATES, type ApiConfig, type Config, type DisplayConfig, type InfluxConfig, type LogLevel, type PanelName } from './types.ts';

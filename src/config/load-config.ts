@@ -10,7 +10,8 @@ import * as D from './defaults.ts';
 import { keyPath } from './key-path.ts';
 import { fileSchema, type ConfigFile } from './schema.ts';
 import { inlineTokenWarning, modeOf, tokenFileWarning, type FileMode } from './secret-permissions.ts';
-import type { Config, DisplayConfig, HistoryConfig, InfluxConfig } from './types.ts';
+import { parseListen } from './listen-address.ts';
+import type { ApiConfig, Config, DisplayConfig, HistoryConfig, InfluxConfig } from './types.ts';
 
 /**
  * Reads, validates and completes the config file. Throws {@link ConfigError}
@@ -190,6 +191,17 @@ function complete(file: ConfigFile, token: string | undefined): Config {
     nodes,
     display: completeDisplay(file.display ?? undefined),
     clock: { requireSync: file.clock?.requireSync ?? D.DEFAULT_REQUIRE_SYNC },
+    ...(file.api !== undefined ? { api: completeApi(file.api ?? {}, resolve(file.dataDir ?? D.DEFAULT_DATA_DIR)) } : {}),
+  };
+}
+
+function completeApi(api: NonNullable<ConfigFile['api']>, dataDir: string): ApiConfig {
+  const listen = api.listen ?? D.DEFAULT_API_LISTEN;
+  return {
+    listen, ...parseListen(listen)!,
+    tokensFile: api.tokensFile ? resolve(api.tokensFile) : resolve(dataDir, D.DEFAULT_API_TOKENS_FILE),
+    openReads: api.openReads ?? false,
+    controlRatePerMin: api.controlRatePerMin ?? D.DEFAULT_API_CONTROL_RATE_PER_MIN,
   };
 }
 

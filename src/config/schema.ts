@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LISTEN_HINT, parseListen } from './listen-address.ts';
 import { BAUD_RATES } from './types.ts';
 
 /**
@@ -52,6 +53,12 @@ export const fileSchema = z.strictObject({
   clock: z.strictObject({
     requireSync: z.boolean().optional(),
   }).optional(),
+  api: z.strictObject({
+    listen: z.string().refine((text) => parseListen(text) !== undefined, { error: LISTEN_HINT }).optional(),
+    tokensFile: nonEmpty.optional(),
+    openReads: z.boolean().optional(),
+    controlRatePerMin: positiveInt.optional(),
+  }).nullable().optional(),
 });
 
 /** The file as zod accepted it. */

@@ -36,6 +36,24 @@ export interface Config {
     /** Hold readings until the system clock is NTP-synced. Default true. */
     readonly requireSync: boolean;
   };
+  /** The HTTP API and web page; absent = off (no `api` section). */
+  readonly api?: ApiConfig;
+}
+
+/** The `api` section (`api:` alone turns it on with every default). */
+export interface ApiConfig {
+  /** `"host:port"` as written. Default `127.0.0.1:8080` (this machine only). */
+  readonly listen: string;
+  /** Parsed from `listen`. */
+  readonly host: string;
+  /** Parsed from `listen`; 0 = any free port. */
+  readonly port: number;
+  /** Absolute path of the hashed tokens (`espnow-gateway token add`). Default `<dataDir>/api-tokens.json`. */
+  readonly tokensFile: string;
+  /** Reads (GET) need no token. Default false: reads need a `read` or `control` token. */
+  readonly openReads: boolean;
+  /** Control requests (PUT) per minute and token. Default 30. */
+  readonly controlRatePerMin: number;
 }
 
 /** pino levels the config accepts. */

@@ -1,0 +1,34 @@
+import { Type } from 'typebox';
+import { ApiError } from '../api-error.ts';
+import type { ApiApp, RouteContext } from '../build-app.ts';
+import { ChannelParam, errors, MacParam, ref } from '../schemas.ts';
+import { macParam, nodeOr404 } from './params.ts';
+
+const tags = ['nodes'];
+const readErrors = errors(400, 401, 403);
+
+/** `GET /api/nodes`, `GET /api/nodes/{mac}`, `GET /api/nodes/{mac}/channels/{n}`. */
+export function nodeRoutes(app: ApiApp, { deps }: RouteContext): void {
+  app.get('/api/nodes', {
+    schema: { tags, summary: 'Every node heard, in order of first contact', response: { 200: Type.Object({ nodes: Type.Array(ref('Node')) }), ...readErrors } },
+  }, async () => ({ nodes: deps.nodes.list() }));
+
+  app.get('/api/nodes/:mac', {
+    schema: { tags, summary: 'One node', params: Type.Object({ mac: MacParam }), response: { 200: ref('Node'), ...readErrors, ...errors(404) } },
+  }, async (req) => nodeOr404(deps.nodes, macParam(req.params.mac)));
+
+  app.get('/api/nodes/:mac/channels/:n', {
+    schema: {
+      tags, summary: 'One channel of a node (outlet, meter input, button)',
+      params: Type.Object({ mac: MacParam, n: ChannelParam }), response: { 200: ref('Channel'), ...readErrors, ...errors(404) },
+    },
+  }, async (req) => {
+    const node = nodeOr404(deps.nodes, macParam(req.params.mac));
+    const channel = node.channels.find((c) => c.channel === req.params.n);
+    if (!channel) {
+      const known = node.channels.map((c) => c.channel).join(', ') || 'none reported';
+      throw new ApiError(404, 'NO_SUCH_CHANNEL', `node ${node.mac} (${node.room}) has no channel ${req.params.n} (channels: ${known})`);
+    }
+    return channel;
+  });
+}

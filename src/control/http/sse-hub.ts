@@ -1,0 +1,104 @@
+import type { ServerResponse } from 'node:http';
+import type { EventBus } from '../../bus/event-bus.ts';
+import type { Logger } from '../../log.ts';
+import { commandToApi, readingToApi } from './api-views.ts';
+import type { NodeReader } from './http-api-deps.ts';
+
+/** Bytes a slow event-stream client may have waiting before it is disconnected. */
+export const DEFAULT_SSE_MAX_QUEUE_BYTES = 256 * 1024;
+/** Heartbeat comment period, ms: keeps proxies and NAT from closing an idle stream. */
+export const DEFAULT_HEARTBEAT_MS = 15_000;
+
+/** Options of {@link SseHub}. */
+export interface SseHubOptions {
+  bus: EventBus;
+  nodes: NodeReader;
+  log: Logger;
+  /** Default {@link DEFAULT_SSE_MAX_QUEUE_BYTES}. */
+  maxQueueBytes?: number;
+  /** Default {@link DEFAULT_HEARTBEAT_MS}. */
+  heartbeatMs?: number;
+}
+
+/** Formats one server-sent event (JSON never holds a raw newline, so one `data:` line). Pure. */
+export const sseFrame = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/**
+ * The event streams of `GET /api/events`: each bus event is serialised once
+ * and written to every client (`reading`, `node`, `command`, `sink`). Each
+ * client's queue is its socket's write buffer; a client with more than
+ * `maxQueueBytes` waiting has fallen behind and is disconnected, so memory
+ * stays bounded whatever a client does. A comment every `heartbeatMs`.
+ */
+export class SseHub {
+  private readonly o: SseHubOptions;
+  private readonly clients = new Set<ServerResponse>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** Clients disconnected for falling behind, since start. */
+  dropped = 0;
+
+  constructor(options: SseHubOptions) {
+    this.o = options;
+  }
+
+  /** Open streams. */
+  get size(): number {
+    return this.clients.size;
+  }
+
+  start(): void {
+    const { bus, nodes } = this.o;
+    this.unsubscribe.push(
+      bus.on('reading', (e) => this.send('reading', () => readingToApi(e))),
+      bus.on('nodeChanged', (e) => this.send('node', () => nodes.get(e.mac))),
+      bus.on('commandChanged', (e) => this.send('command', () => commandToApi(e))),
+      bus.on('sinkStatus', (e) => this.send('sink', () => e)),
+    );
+    this.heartbeat = setInterval(() => this.broadcast(': heartbeat\n\n'), this.o.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  /** Ends every stream (clients see the end at once) and stops listening to the bus. */
+  stop(): void {
+    clearInterval(this.heartbeat);
+    for (const off of this.unsubscribe.splice(0)) off();
+    for (const res of this.clients) res.end();
+    this.clients.clear();
+  }
+
+  /** Takes over a response: writes the stream's head and keeps it until the client leaves or {@link stop}. */
+  add(res: ServerResponse): void {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.socket?.setNoDelay(true);
+    res.write('retry: 3000\n: connected\n\n');
+    this.clients.add(res);
+    res.on('close', () => this.clients.delete(res));
+  }
+
+  private send(event: string, data: () => unknown): void {
+    if (this.clients.size === 0) return;
+    const payload = data();
+    if (payload !== undefined) this.broadcast(sseFrame(event, payload));
+  }
+
+  private broadcast(frame: string): void {
+    const max = this.o.maxQueueBytes ?? DEFAULT_SSE_MAX_QUEUE_BYTES;
+    for (const res of this.clients) {
+      if (res.destroyed || res.writableEnded) continue;
+      res.write(frame);
+      if (res.writableLength > max) {
+        this.dropped += 1;
+        this.o.log.info({ remote: res.socket?.remoteAddress, waitingBytes: res.writableLength, clients: this.clients.size - 1 },
+          'event stream client fell behind; disconnected (it reconnects and starts from the current state)');
+        this.clients.delete(res);
+        res.destroy();
+      }
+    }
+  }
+}
