@@ -98,6 +98,7 @@ export async function buildApp(deps: HttpApiDeps, tokens: TokenFile, hub: SseHub
   eventRoutes(app, ctx);
   sessionRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  for (const add of deps.routes ?? []) await add(app as unknown as FastifyInstance);
   if (deps.static) await registerStatic(app, deps.static);
   return app;
 }

@@ -47,4 +47,12 @@ export interface HttpApiDeps {
   /** The web page; absent = API only. */
   readonly static?: StaticOptions;
   readonly tuning?: HttpApiTuning;
+  /**
+   * More routes on the API's app, added after the API's own (e.g.
+   * `(app) => metricsRoutes(app, { metrics })`). A route says who may call it
+   * with `config: { access: 'public' | 'read' | 'control' }` (default `read`
+   * under /api/, `public` elsewhere) and `schema: { hide: true }` keeps it out
+   * of the OpenAPI document.
+   */
+  readonly routes?: ReadonlyArray<(app: import('fastify').FastifyInstance) => void | Promise<void>>;
 }

@@ -53,6 +53,7 @@ export interface ApiRigOptions {
   static?: StaticOptions;
   log?: Logger;
   health?: () => object;
+  routes?: HttpApiDeps['routes'];
 }
 
 const msg = (seq: number, records: RecordDraft[], kind: number = KIND.REPORT) => decodeMessage(encodeMessage({ kind, boot: 1, seq, records }));
@@ -90,6 +91,7 @@ export async function startApiRig(options: ApiRigOptions = {}): Promise<ApiRig> 
     ...(options.history ? { history: options.history } : {}),
     ...(options.static ? { static: options.static } : {}),
     ...(options.tuning ? { tuning: options.tuning } : {}),
+    ...(options.routes ? { routes: options.routes } : {}),
   };
   const hub = new SseHub({ bus, nodes, log });
   const app = await buildApp(deps, tokens, hub);

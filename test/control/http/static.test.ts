@@ -36,3 +36,17 @@ test('the page: its folder at / with no token, /vendor/<name> from node_modules,
   t.is((await rig.call('GET', '/nothing.html')).json().code, 'NOT_FOUND');
   t.is((await rig.call('GET', '/api/nodes')).statusCode, 401, 'the API under it still needs a token');
 });
+
+test('routes added by other services (deps.routes) get the same access rules: a read route needs a token, a public one none', async (t) => {
+  const rig = await startApiRig({
+    routes: [(app) => {
+      app.get('/metrics', { schema: { hide: true }, config: { access: 'read' } }, async () => 'm 1\n');
+      app.get('/ping', { schema: { hide: true }, config: { access: 'public' } }, async () => 'pong');
+    }],
+  });
+  t.teardown(rig.close);
+  t.is((await rig.call('GET', '/metrics')).statusCode, 401);
+  t.is((await rig.call('GET', '/metrics', { token: rig.read })).body, 'm 1\n');
+  t.is((await rig.call('GET', '/ping')).body, 'pong');
+  t.false(JSON.stringify((await rig.call('GET', '/openapi.json')).json()).includes('/metrics'));
+});
