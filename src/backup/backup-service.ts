@@ -6,8 +6,8 @@ import type { BackupConfig } from './backup-config.ts';
 import { createBackup, type BackupResult } from './create-backup.ts';
 import { pruneArchives } from './retention.ts';
 
-/** Starts a schedule that calls `run` at each time `expression` names; returns how to stop it. */
-export type Scheduler = (expression: string, run: () => void) => { stop(): void };
+/** Starts a schedule that calls `run` at each time `expression` names (it resolves when that backup is done, never rejects); returns how to stop it. */
+export type Scheduler = (expression: string, run: () => Promise<unknown>) => { stop(): void };
 
 /** node-cron in the local time zone, its timer not keeping the process alive. */
 export const cronScheduler: Scheduler = (expression, run) => {
@@ -48,7 +48,7 @@ export class BackupService implements Service {
   start(): void {
     const schedule = this.o.config.backup?.schedule;
     if (!schedule) return;
-    this.task = (this.o.scheduler ?? cronScheduler)(schedule, () => void this.runOnce());
+    this.task = (this.o.scheduler ?? cronScheduler)(schedule, () => this.runOnce());
     this.log.info({ schedule, dir: this.o.config.backup!.dir, keep: this.o.config.backup!.keep }, 'scheduled backup on');
   }
 

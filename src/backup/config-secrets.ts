@@ -55,16 +55,29 @@ export function secretFilesOf(raw: unknown, dataDir: string): SecretFile[] {
   return out;
 }
 
+/** Secret-file keys the config loader reads, and the inline key that can stand in for each. */
+export const INLINE_FOR_FILE: Readonly<Record<string, readonly string[]>> = {
+  'influx.tokenFile': ['influx', 'token'],
+  'mqtt.passwordFile': ['mqtt', 'password'],
+};
+
 /**
- * The config text as restore validates it when the archive carries the
- * InfluxDB token file: the token inline instead of `influx.tokenFile`, which
- * does not exist yet. Pure.
+ * The config text as restore validates it when the archive carries secret
+ * files the loader reads (`influx.tokenFile`, `mqtt.passwordFile`), which do
+ * not exist yet: each secret inline instead of its file. `secrets` maps the
+ * file key to the file's content. Pure.
  */
-export function withInlineToken(text: string, token: string): string {
+export function withInlineSecrets(text: string, secrets: ReadonlyMap<string, string>): string {
   const doc = parseDocument(text);
-  doc.deleteIn(['influx', 'tokenFile']);
-  doc.setIn(['influx', 'token'], token);
-  return doc.toString();
+  let changed = false;
+  for (const [fileKey, value] of secrets) {
+    const inline = INLINE_FOR_FILE[fileKey];
+    if (!inline) continue;
+    doc.deleteIn(fileKey.split('.'));
+    doc.setIn(inline, value.trim());
+    changed = true;
+  }
+  return changed ? doc.toString() : text;
 }
 
 /** The raw YAML value of the config (no validation), for the keys above. */

@@ -7,7 +7,7 @@ import type { Logger } from '../log.ts';
 import { Spool } from '../spool/spool.ts';
 import { appendUnsent } from './append-unsent.ts';
 import { BackupError } from './backup-error.ts';
-import { rawConfig, redactConfig, secretFilesOf, withInlineToken } from './config-secrets.ts';
+import { rawConfig, redactConfig, secretFilesOf, withInlineSecrets } from './config-secrets.ts';
 import { CONFIG_MEMBER, UNSENT_MEMBER, type Manifest } from './manifest.ts';
 import { decide, heldDestinations, type Decision, type FileWrite } from './restore-plan.ts';
 import { verifyArchive, type VerifiedArchive } from './verify-archive.ts';
@@ -91,8 +91,8 @@ async function decideConfig(path: string, archived: Buffer, withSecrets: boolean
 /** Validates the archive's config as the gateway would load it from `configFile`, with the archived token file inline. */
 async function validateConfig(o: RestoreOptions, archive: VerifiedArchive, text: string): Promise<{ config: Config; notes: string[] }> {
   const notes = [...archive.manifest.notes];
-  const tokenMember = archive.manifest.files.find((f) => f.role === 'secret' && f.target === 'influx.tokenFile');
-  const checkText = tokenMember ? withInlineToken(text, archive.members.get(tokenMember.path)!.toString('utf8').trim()) : text;
+  const secrets = new Map(archive.manifest.files.filter((f) => f.role === 'secret' && f.target).map((f) => [f.target!, archive.members.get(f.path)!.toString('utf8')]));
+  const checkText = withInlineSecrets(text, secrets);
   const env = { ...(o.env ?? process.env) };
   const raw = rawConfig(text) as { influx?: { token?: unknown; tokenFile?: unknown } } | null;
   if (raw?.influx && raw.influx.token === undefined && raw.influx.tokenFile === undefined && !env[TOKEN_ENV]) {

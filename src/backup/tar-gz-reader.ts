@@ -3,78 +3,129 @@ import { createGunzip } from 'node:zlib';
 import { BackupError } from './backup-error.ts';
 import { BLOCK_BYTES, decodeHeader, isZeroBlock, paddingOf, type TarHeader } from './ustar-header.ts';
 
-/** Receives one member's bytes, in order; `end` after the last. */
+/** Receives one member's bytes, in order (synchronously, as they are decompressed); `end` after the last. */
 export interface MemberSink {
-  write(chunk: Buffer): void | Promise<void>;
-  end(): void | Promise<void>;
+  write(chunk: Buffer): void;
+  end(): void;
 }
 
 /** Chooses what to do with a member: a sink for its bytes, or undefined to skip them. */
-export type MemberVisitor = (header: TarHeader) => MemberSink | undefined | Promise<MemberSink | undefined>;
+export type MemberVisitor = (header: TarHeader) => MemberSink | undefined;
 
 type State = { kind: 'header' } | { kind: 'data'; header: TarHeader; left: number; sink?: MemberSink } | { kind: 'pad'; left: number } | { kind: 'end' };
 
+/** Decompressed output per chunk, bytes: small, so a damaged gzip stream is placed within a few KiB. */
+const GUNZIP_CHUNK_BYTES = 4096;
+
+/**
+ * A ustar stream parser: feed it decompressed bytes in any pieces. Members'
+ * bytes go to the sinks `visit` returns; nothing is written to disk here.
+ */
+class TarParser {
+  state: State = { kind: 'header' };
+  last: string | undefined;
+  /** Decompressed bytes taken so far. */
+  offset = 0;
+  private pending = Buffer.alloc(0);
+
+  constructor(private readonly visit: MemberVisitor, private readonly damaged: (why: string) => BackupError) {}
+
+  /** Where the parser is, for messages: `inside member x`, `after member x`, `at the start`. */
+  where(): string {
+    return this.state.kind === 'data' ? `inside member ${this.state.header.name}` : this.last ? `after member ${this.last}` : 'at the start';
+  }
+
+  feed(chunk: Buffer): void {
+    this.offset += chunk.length;
+    let buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = Buffer.alloc(0);
+    while (this.state.kind !== 'end' && (buf.length > 0 || (this.state.kind === 'data' && this.state.left === 0))) {
+      const s = this.state;
+      if (s.kind === 'header') {
+        if (buf.length < BLOCK_BYTES) { this.pending = Buffer.from(buf); return; }
+        const block = buf.subarray(0, BLOCK_BYTES);
+        buf = buf.subarray(BLOCK_BYTES);
+        if (isZeroBlock(block)) { this.state = { kind: 'end' }; return; }
+        const header = decodeHeader(block);
+        if (typeof header === 'string') throw this.damaged(header);
+        this.state = { kind: 'data', header, left: header.size, sink: this.visit(header) };
+      } else if (s.kind === 'data') {
+        const take = buf.subarray(0, Math.min(s.left, buf.length));
+        buf = buf.subarray(take.length);
+        s.left -= take.length;
+        if (take.length > 0) s.sink?.write(take);
+        if (s.left === 0) {
+          s.sink?.end();
+          this.last = s.header.name;
+          this.state = { kind: 'pad', left: paddingOf(s.header.size) };
+        }
+      } else if (s.kind === 'pad') {
+        const skip = Math.min(s.left, buf.length);
+        buf = buf.subarray(skip);
+        s.left -= skip;
+        if (s.left === 0) this.state = { kind: 'header' };
+      }
+    }
+  }
+
+  /** Checks the archive ended on a member boundary. */
+  finish(): void {
+    const { state } = this;
+    if (state.kind === 'end' || (state.kind === 'pad' && this.last !== undefined)) return;
+    if (state.kind === 'header' && this.last !== undefined && this.pending.length === 0) return; // no end blocks, every member whole
+    throw this.damaged('the archive ends early (truncated?)');
+  }
+}
+
 /**
  * Reads a gzip-compressed ustar archive as a stream (never all in memory),
- * handing each member's bytes to the sink `visit` returns. Nothing is written
- * to disk here. Throws a {@link BackupError} (`BACKUP_ARCHIVE_DAMAGED`, bad
+ * handing each member's bytes to the sink `visit` returns, as they are
+ * decompressed. Throws a {@link BackupError} (`BACKUP_ARCHIVE_DAMAGED`, bad
  * input) naming the archive and where it broke: inside which member, or
  * after which one (a damaged gzip stream, a bad header, an early end).
- * Errors a sink throws pass through unchanged.
+ * Errors a visitor or sink throws pass through unchanged.
  */
-export async function readTarGz(file: string, visit: MemberVisitor): Promise<void> {
-  let state: State = { kind: 'header' };
-  let last: string | undefined;
-  let pending = Buffer.alloc(0);
-  const where = (): string => (state.kind === 'data' ? `inside member ${state.header.name}` : last ? `after member ${last}` : 'at the start');
-  const damaged = (why: string, cause?: unknown): BackupError =>
-    new BackupError('BACKUP_ARCHIVE_DAMAGED', `${file}: archive damaged ${where()}: ${why}`, { badInput: true, cause });
-  const input = createReadStream(file).pipe(createGunzip());
-  try {
-    for await (const chunk of input) {
-      let buf = pending.length > 0 ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
-      pending = Buffer.alloc(0);
-      while (buf.length > 0 && state.kind !== 'end') {
-        if (state.kind === 'header') {
-          if (buf.length < BLOCK_BYTES) { pending = Buffer.from(buf); break; }
-          const block = buf.subarray(0, BLOCK_BYTES);
-          buf = buf.subarray(BLOCK_BYTES);
-          if (isZeroBlock(block)) { state = { kind: 'end' }; break; }
-          const header = decodeHeader(block);
-          if (typeof header === 'string') throw damaged(header);
-          state = { kind: 'data', header, left: header.size, sink: await visit(header) };
-        } else if (state.kind === 'data') {
-          const take = buf.subarray(0, Math.min(state.left, buf.length));
-          buf = buf.subarray(take.length);
-          state.left -= take.length;
-          if (take.length > 0) await state.sink?.write(take);
-          if (state.left === 0) {
-            await state.sink?.end();
-            last = state.header.name;
-            state = { kind: 'pad', left: paddingOf(state.header.size) };
-          }
-        } else if (state.kind === 'pad') {
-          const skip = Math.min(state.left, buf.length);
-          buf = buf.subarray(skip);
-          state.left -= skip;
-          if (state.left === 0) state = { kind: 'header' };
-        }
+export function readTarGz(file: string, visit: MemberVisitor): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const damaged = (why: string): BackupError => new BackupError('BACKUP_ARCHIVE_DAMAGED', `${file}: archive damaged ${parser.where()}: ${why}`, { badInput: true });
+    const parser = new TarParser(visit, damaged);
+    const input = createReadStream(file);
+    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+    let done = false;
+    const fail = (error: unknown): void => {
+      if (done) return;
+      done = true;
+      input.destroy();
+      gunzip.destroy();
+      const code = (error as NodeJS.ErrnoException).code;
+      if (error instanceof BackupError || error instanceof Error && !code) return reject(error);
+      if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+        return reject(new BackupError('BACKUP_ARCHIVE_UNREADABLE', `${file}: cannot read the archive: ${code}`, { badInput: true, cause: error }));
       }
-      if (state.kind === 'data' && state.left === 0) {
-        await state.sink?.end();
-        last = state.header.name;
-        state = { kind: 'pad', left: paddingOf(state.header.size) };
+      if (code?.startsWith('Z_')) {
+        return reject(new BackupError('BACKUP_ARCHIVE_DAMAGED', `${file}: archive damaged ${parser.where()} (gzip stream broken after ${parser.offset} decompressed bytes: ${(error as Error).message})`, { badInput: true, cause: error }));
       }
-    }
-  } catch (error) {
-    if (error instanceof BackupError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-      throw new BackupError('BACKUP_ARCHIVE_UNREADABLE', `${file}: cannot read the archive: ${code}`, { badInput: true, cause: error });
-    }
-    if (typeof code === 'string' && code.startsWith('Z_')) throw damaged(`gzip data: ${(error as Error).message}`, error);
-    throw error;
-  }
-  if (state.kind === 'header' && last !== undefined && pending.length === 0) return; // no end blocks: tolerated, every member was whole
-  if (state.kind !== 'end' && state.kind !== 'pad') throw damaged('the archive ends early (truncated?)');
+      reject(error);
+    };
+    input.on('error', fail);
+    gunzip.on('error', fail);
+    gunzip.on('data', (chunk: Buffer) => {
+      try {
+        if (!done) parser.feed(chunk);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    gunzip.on('end', () => {
+      if (done) return;
+      try {
+        parser.finish();
+        done = true;
+        resolve();
+      } catch (error) {
+        fail(error);
+      }
+    });
+    input.pipe(gunzip);
+  });
 }
