@@ -1,0 +1,231 @@
+import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { EventBus } from '../../bus/event-bus.ts';
+import type { CommandQueueApi, CommandTimers } from '../../commands/types.ts';
+import type { Service } from '../../gateway/service.ts';
+import type { Logger } from '../../log.ts';
+import type { NodeView } from '../../nodes/node-store.ts';
+import { clientOptions, describeMqttError, nextDelay, type ReconnectDelays } from './client-options.ts';
+import type { DiscoveryContext } from './discovery.ts';
+import type { MqttConfig } from './mqtt-config.ts';
+import { OutgoingQueue } from './outgoing-queue.ts';
+import { packageInfo } from './package-info.ts';
+import { SetHandler } from './set-handler.ts';
+import { StatePublisher } from './state-publisher.ts';
+import { mqttTopics, type MqttTopics } from './topics.ts';
+
+/** Timing and bounds of {@link MqttService}; every field has a default. */
+export interface MqttTuning {
+  /** How often node availability is checked, ms. Default 10 000. */
+  readonly healthCheckMs?: number;
+  /** First reconnect delay, doubled per failed attempt, ms. Default 1000. */
+  readonly reconnectMinMs?: number;
+  /** Longest reconnect delay, ms. Default 60 000. */
+  readonly reconnectMaxMs?: number;
+  /** Waiting messages at most (one per topic), see OutgoingQueue. Default 5000. */
+  readonly maxQueued?: number;
+  /** Publishes written but not yet sent at most. Default 50. */
+  readonly maxInflight?: number;
+  /** CONNECT to CONNACK at most, ms. Default 10 000. */
+  readonly connectTimeoutMs?: number;
+  /** `stop()` waits this long for the `offline` state and a clean DISCONNECT, ms. Default 2000. */
+  readonly stopTimeoutMs?: number;
+}
+
+/** Everything the MQTT service uses, injected (src/main.ts builds it). */
+export interface MqttServiceDeps {
+  /** The `mqtt` section. */
+  readonly config: MqttConfig;
+  /** The config's `gateway` (names the gateway's own Home Assistant device). */
+  readonly gateway: string;
+  readonly nodes: { list(): NodeView[]; get(mac: string): NodeView | undefined };
+  readonly bus: EventBus;
+  readonly commands: CommandQueueApi;
+  readonly log: Logger;
+  /** Wall time, ms since the epoch. */
+  now(): number;
+  /** Default Node's timers. */
+  readonly timers?: CommandTimers;
+  /** `origin.sw_version` and the gateway device's version. Default package.json's version. */
+  readonly version?: string;
+  /** `origin.support_url`. Default package.json's `homepage`, left out when there is none. */
+  readonly supportUrl?: string;
+  readonly tuning?: MqttTuning;
+}
+
+const NODE_TIMERS: CommandTimers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+
+/**
+ * State, commands and Home Assistant discovery over MQTT (mqtt.js). Off
+ * unless the config has an `mqtt` section. `start()` never waits for the
+ * broker: the gateway runs without it, mqtt.js reconnects with a doubling
+ * delay, and every (re)connect publishes the whole retained state again.
+ * Publishing never blocks the pipeline: messages wait in a bounded queue,
+ * one per topic, and only while connected.
+ */
+export class MqttService implements Service {
+  readonly name = 'mqtt';
+  private readonly d: MqttServiceDeps;
+  private client: MqttClient | undefined;
+  private queue: OutgoingQueue | undefined;
+  private cleanups: Array<() => void> = [];
+  private inflight = 0;
+  private generation = 0;
+  private failing = false;
+  private timer: unknown;
+  private flushing = false;
+
+  constructor(deps: MqttServiceDeps) {
+    this.d = deps;
+  }
+
+  start(): void {
+    const { config, tuning = {} } = this.d;
+    const log = this.d.log.child({ stage: 'mqtt' });
+    const topics = mqttTopics(config.baseTopic);
+    const queue = new OutgoingQueue(tuning.maxQueued);
+    const publisher = new StatePublisher({ topics, nodes: this.d.nodes, queue, ...this.discovery(topics) });
+    const delays = { minMs: tuning.reconnectMinMs ?? 1000, maxMs: tuning.reconnectMaxMs ?? 60_000 };
+    const client = connect(config.url, clientOptions(config, topics.bridgeState, delays, tuning.connectTimeoutMs ?? 10_000));
+    this.client = client;
+    this.queue = queue;
+    this.wire(client, publisher, log, delays);
+    const whileConnected = (fn: () => void): void => {
+      if (!client.connected) return;
+      fn();
+      this.flushSoon();
+    };
+    this.cleanups = [
+      this.d.bus.on('nodeChanged', ({ mac }) => whileConnected(() => publisher.node(mac))),
+      this.d.bus.on('commandChanged', (view) => whileConnected(() => publisher.command(view))),
+    ];
+    this.schedule(() => whileConnected(() => publisher.checkAvailability()));
+  }
+
+  /** The client's events: connect (subscribe, publish everything), back-off, one error line per episode, messages. */
+  private wire(client: MqttClient, publisher: StatePublisher, log: Logger, delays: ReconnectDelays): void {
+    const { config } = this.d;
+    const topics = mqttTopics(config.baseTopic);
+    const haStatus = config.homeAssistant && `${config.homeAssistant.prefix}/status`;
+    const sets = new SetHandler({ base: config.baseTopic, commands: this.d.commands, publisher, log, now: this.d.now });
+    client.on('connect', () => {
+      if (this.failing || this.generation === 0) log.info({ url: config.url, baseTopic: config.baseTopic, homeAssistant: Boolean(haStatus) }, `MQTT connected to ${config.url}`);
+      this.failing = false;
+      client.options.reconnectPeriod = delays.minMs;
+      this.generation += 1;
+      this.inflight = 0;
+      this.queue?.clear();
+      client.subscribe([...topics.commandSubscriptions, ...(haStatus ? [haStatus] : [])], { qos: 1 }, (err) => {
+        if (err && client.connected) log.warn({ err: err.message }, 'MQTT subscribe failed; commands over MQTT are not heard until the next reconnect');
+      });
+      publisher.all();
+      this.flush();
+    });
+    client.on('reconnect', () => { client.options.reconnectPeriod = nextDelay(client.options.reconnectPeriod, delays); });
+    client.on('error', (err) => {
+      if (!this.failing) log.error({ url: config.url, err: err.message, code: (err as { code?: unknown }).code }, `MQTT: ${describeMqttError(err, config)}; retrying with back-off, the gateway runs on`);
+      this.failing = true;
+    });
+    client.on('offline', () => {
+      if (!this.failing) log.warn({ url: config.url }, 'MQTT broker connection lost; reconnecting, state is published again on connect');
+      this.failing = true;
+    });
+    client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => {
+      // A retained `online` is old news: everything is published on connect anyway.
+      if (topic === haStatus && !packet.retain && payload.toString().trim() === 'online') {
+        log.info('Home Assistant is online; discovery sent again');
+        publisher.discoveryAll();
+      } else if (topic !== haStatus) {
+        sets.handle(topic, payload.toString('utf8'), packet.retain);
+      }
+      this.flush();
+    });
+  }
+
+  /** Home Assistant discovery from the config, or nothing. */
+  private discovery(topics: MqttTopics): { discovery?: DiscoveryContext } {
+    const ha = this.d.config.homeAssistant;
+    if (!ha) return {};
+    const pkg = packageInfo();
+    const supportUrl = this.d.supportUrl ?? pkg.homepage;
+    return {
+      discovery: {
+        prefix: ha.prefix, topics, gateway: this.d.gateway,
+        origin: { name: 'espnow-gateway', sw_version: this.d.version ?? pkg.version, ...(supportUrl ? { support_url: supportUrl } : {}) },
+      },
+    };
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.cleanups) c();
+    this.cleanups = [];
+    (this.d.timers ?? NODE_TIMERS).clearTimeout(this.timer);
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    const timeoutMs = this.d.tuning?.stopTimeoutMs ?? 2000;
+    const bye = async (): Promise<void> => {
+      if (client.connected) await client.publishAsync(mqttTopics(this.d.config.baseTopic).bridgeState, 'offline', { qos: 1, retain: true });
+      await client.endAsync();
+    };
+    await withTimeout(bye(), timeoutMs).catch(() => undefined);
+    if (!client.disconnected) await client.endAsync(true).catch(() => undefined);
+  }
+
+  /** The mqtt.js client while started (tests cut its socket to see the last will). */
+  get mqttClient(): MqttClient | undefined {
+    return this.client;
+  }
+
+  /** Messages waiting to be published (always 0 while disconnected: nothing is kept for a broker that is away). */
+  get queued(): number {
+    return this.queue?.size ?? 0;
+  }
+
+  /** Messages dropped because the outgoing queue was full, since start. */
+  get dropped(): number {
+    return this.queue?.dropped ?? 0;
+  }
+
+  private schedule(check: () => void): void {
+    const timers = this.d.timers ?? NODE_TIMERS;
+    const every = this.d.tuning?.healthCheckMs ?? 10_000;
+    const tick = (): void => {
+      check();
+      this.timer = timers.setTimeout(tick, every);
+    };
+    this.timer = timers.setTimeout(tick, every);
+  }
+
+  /** Publishes once the current burst of bus events is done, so a burst costs one message per topic and the pipeline only fills a map. */
+  private flushSoon(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => {
+      this.flushing = false;
+      this.flush();
+    });
+  }
+
+  /** Publishes what waits, a few at a time, while connected (QoS 0: a message lost with the connection is sent again with the full state on reconnect). */
+  private flush(): void {
+    const client = this.client;
+    const max = this.d.tuning?.maxInflight ?? 50;
+    while (client?.connected && this.inflight < max) {
+      const next = this.queue?.take();
+      if (!next) return;
+      this.inflight += 1;
+      const generation = this.generation;
+      client.publish(next.topic, next.payload, { qos: 0, retain: next.retain }, () => {
+        if (generation !== this.generation) return;
+        this.inflight -= 1;
+        this.flush();
+      });
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let handle: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => { handle = setTimeout(() => reject(new Error('timeout')), ms); });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(handle));
+}
