@@ -22,6 +22,7 @@ import { NodeRegistry } from './nodes/registry.ts';
 import { NodeStore } from './nodes/node-store.ts';
 import { service, startServices, stopServices, type Service } from './gateway/service.ts';
 import { SinkStatusWatch } from './sinks/sink-status-watch.ts';
+import { outputServices } from './gateway/output-services.ts';
 import type { SinkStatus } from './nodes/node-state.ts';
 import { encodeTime } from './protocol/index.ts';
 import { Stamper } from './readings/stamper.ts';
@@ -47,6 +48,8 @@ export interface GatewayOptions {
   watchDevice?: boolean;
   /** Wall/monotonic clock with sync state; default the system's. */
   clock?: WallClock;
+  /** The config file (the scheduled backup copies it); absent in the demo and tests. */
+  configFile?: string;
 }
 
 /** The running service. */
@@ -69,12 +72,17 @@ export class Gateway {
   private timeTimer: NodeJS.Timeout | undefined;
   /** In start order; stopped in reverse. */
   private readonly services: Service[];
+  private readonly options: GatewayOptions;
+  private readonly commandLink: CommandBusLink;
+  private readonly clock: WallClock;
 
   constructor(options: GatewayOptions) {
     const { config, log } = options;
     this.config = config;
     this.log = log;
     const clock = options.clock ?? systemClock();
+    this.options = options;
+    this.clock = clock;
     const stamper = new Stamper();
     this.bus = new EventBus(log);
     this.registry = new NodeRegistry({ rooms: roomsFrom(config), log });
@@ -125,6 +133,7 @@ export class Gateway {
       onChange: (command) => this.bus.emit('commandChanged', command),
     });
     link.current = new CommandBusLink(this.bus, this.commands);
+    this.commandLink = link.current;
     this.port = new BrokerPort({
       path: config.serial.path, baudRate: config.serial.baudRate, log, openPort: options.openPort, binding: options.binding,
       watchIntervalMs: options.watchDevice === false ? 0 : undefined,
@@ -159,6 +168,23 @@ export class Gateway {
 
   /** Starts every service in order; returns at once (the port opens in the background). */
   async start(): Promise<void> {
+    // The outputs the config turns on (API, metrics, MQTT, ...) start last and stop first; their modules load only then.
+    this.services.push(...await outputServices({
+      config: this.config, configFile: this.options.configFile, log: this.log, bus: this.bus, nodes: this.nodes, commands: this.commands,
+      now: () => this.clock.now(),
+      health: () => ({ sink: this.sink.status(), clock: this.guard.status, broker: { heardMs: this.commandLink.brokerHeardMs() }, counters: this.pipeline.counters }),
+      counters: () => ({ ...this.pipeline.counters, lost: this.registry.counters.lost }),
+      sink: () => {
+        const status = this.sink.status();
+        const spool = this.spool?.stats();
+        const influx = this.sink instanceof InfluxSink ? this.sink.stats() : undefined;
+        return {
+          reachable: status.reachable, backlogPoints: status.backlogPoints,
+          ...(spool ? { backlogBytes: spool.pendingBytes } : {}), ...(influx ? { writeErrors: influx.writeErrors } : {}),
+        };
+      },
+      acceptMessage: (mac, rssi, message) => this.pipeline.acceptMessage(mac, rssi, message),
+    }));
     await startServices(this.services, this.log);
     this.log.info({ gateway: this.config.gateway, serial: this.config.serial.path, sink: this.config.influx ? 'influx' : 'files', dataDir: this.config.dataDir }, 'gateway started');
   }

@@ -96,7 +96,7 @@ function unexpected(log: Logger, error: unknown): number {
 
 /** Starts the gateway, serves SIGHUP until SIGINT/SIGTERM, stops it. */
 async function serve(file: string, config: Config, log: Logger): Promise<number> {
-  const gateway = new Gateway({ config, log });
+  const gateway = new Gateway({ config, log, configFile: file });
   await gateway.start();
   const onHup = (): void => void reload(file, config, gateway, log);
   process.on('SIGHUP', onHup);

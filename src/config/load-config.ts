@@ -3,14 +3,17 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { completeBackup } from '../backup/backup-config.ts';
 import { normalizeMac } from '../protocol/mac.ts';
 import { ConfigError } from './config-error.ts';
 import { checkDataDirWritable } from './data-dir-check.ts';
 import * as D from './defaults.ts';
 import { keyPath } from './key-path.ts';
+import { completeMetricsKeys, metricsChecks } from '../control/metrics/metrics-config.ts';
 import { fileSchema, type ConfigFile } from './schema.ts';
 import { inlineTokenWarning, modeOf, tokenFileWarning, type FileMode } from './secret-permissions.ts';
 import { parseListen } from './listen-address.ts';
+import { completeMqttSection } from '../control/mqtt/mqtt-config.ts';
 import type { ApiConfig, Config, DisplayConfig, HistoryConfig, InfluxConfig } from './types.ts';
 
 /**
@@ -60,12 +63,13 @@ export async function parseConfigWithWarnings(
   const checks = crossChecks(isObject(raw) ? raw : {});
   problems.push(...checks.map((p) => `${file}: ${p}`));
   const token = await resolveToken(isObject(raw) ? raw : {}, env, file, problems, warnings);
+  const mqtt = await completeMqttSection(raw, result.success ? result.data.mqtt : undefined, file, problems, warnings);
   const dataDir = isObject(raw) && raw.dataDir !== undefined ? raw.dataDir : D.DEFAULT_DATA_DIR;
   const dataDirProblem = typeof dataDir === 'string' && dataDir !== '' ? await checkDataDirWritable(resolve(dataDir)) : undefined;
   if (dataDirProblem) problems.push(`${file}: dataDir: ${dataDirProblem}`);
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   const inline = fileMode && isObject(raw) && isObject(raw.influx) && raw.influx.token !== undefined ? inlineTokenWarning(file, fileMode) : undefined;
-  return { config: complete(result.data, token), warnings: inline ? [...warnings, inline] : warnings };
+  return { config: { ...complete(result.data, token), ...mqtt }, warnings: inline ? [...warnings, inline] : warnings };
 }
 
 /** MAC -> room, from the config's `nodes`. */
@@ -129,7 +133,7 @@ function crossChecks(raw: Record<string, unknown>): string[] {
     display.minRefreshS < D.MIN_REFRESH_S_THREE_COLOUR) {
     problems.push(`display.minRefreshS: ${display.minRefreshS} s is below ${D.MIN_REFRESH_S_THREE_COLOUR} s, the least a three-colour panel (${panel}) allows between refreshes without damage`);
   }
-  return [...problems, ...historyChecks(raw)];
+  return [...problems, ...historyChecks(raw), ...metricsChecks(raw)];
 }
 
 /** `history` without an influx section: only victoria-metrics, and it needs a url. */
@@ -189,8 +193,10 @@ function complete(file: ConfigFile, token: string | undefined): Config {
       fsyncIntervalMs: file.spool?.fsyncIntervalMs ?? D.DEFAULT_FSYNC_INTERVAL_MS,
     },
     nodes,
+    ...(file.backup !== undefined ? { backup: completeBackup(file.backup, resolve(file.dataDir ?? D.DEFAULT_DATA_DIR)) } : {}),
     display: completeDisplay(file.display ?? undefined),
     clock: { requireSync: file.clock?.requireSync ?? D.DEFAULT_REQUIRE_SYNC },
+    ...completeMetricsKeys(file),
     ...(file.api !== undefined ? { api: completeApi(file.api ?? {}, resolve(file.dataDir ?? D.DEFAULT_DATA_DIR)) } : {}),
   };
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { backupSchema } from '../backup/backup-config.ts';
 import { LISTEN_HINT, parseListen } from './listen-address.ts';
 import { BAUD_RATES } from './types.ts';
+import { METRICS_FILE_KEYS } from '../control/metrics/metrics-config.ts';
+import { mqttFileSchema } from '../control/mqtt/mqtt-config.ts';
 
 /**
  * Shape of the YAML file, before defaults. Every object is strict: an
@@ -41,6 +44,7 @@ export const fileSchema = z.strictObject({
     fsyncIntervalMs: positiveInt.optional(),
   }).optional(),
   nodes: z.record(z.string(), nonEmpty).nullable().optional(),
+  backup: backupSchema.optional(),
   display: z.strictObject({
     panel: z.enum(['2in13b_v4', '2in13b_v3', '2in13_v4', 'none']).optional(),
     orientation: z.enum(['landscape', 'portrait']).optional(),
@@ -53,12 +57,14 @@ export const fileSchema = z.strictObject({
   clock: z.strictObject({
     requireSync: z.boolean().optional(),
   }).optional(),
+  ...METRICS_FILE_KEYS,
   api: z.strictObject({
     listen: z.string().refine((text) => parseListen(text) !== undefined, { error: LISTEN_HINT }).optional(),
     tokensFile: nonEmpty.optional(),
     openReads: z.boolean().optional(),
     controlRatePerMin: positiveInt.optional(),
   }).nullable().optional(),
+  mqtt: mqttFileSchema.optional(),
 });
 
 /** The file as zod accepted it. */

@@ -1,3 +1,5 @@
+import type { MqttConfig } from '../control/mqtt/mqtt-config.ts';
+
 /**
  * The gateway's validated config (keys as in config/gateway.example.yaml and the README's "Configure" table). Every
  * default is filled in, MACs are 12 lower-case hex digits, the InfluxDB
@@ -31,13 +33,21 @@ export interface Config {
   };
   /** MAC (12 lower-case hex digits) -> room name. Default empty. */
   readonly nodes: Readonly<Record<string, string>>;
+  /** Scheduled backups and `espnow-gateway backup`'s default directory; absent = no `backup` section (nothing scheduled). */
+  readonly backup?: import('../backup/backup-config.ts').BackupConfig;
   readonly display: DisplayConfig;
   readonly clock: {
     /** Hold readings until the system clock is NTP-synced. Default true. */
     readonly requireSync: boolean;
   };
+  /** `GET /metrics` (Prometheus) on the API's server; absent = off (no `metrics` section). */
+  readonly metrics?: import('../control/metrics/metrics-config.ts').MetricsConfig;
+  /** Wi-Fi power meters over UDP (docs/power-meter.proto); absent = off (no `udpMeters` section). */
+  readonly udpMeters?: import('../control/metrics/metrics-config.ts').UdpMetersConfig;
   /** The HTTP API and web page; absent = off (no `api` section). */
   readonly api?: ApiConfig;
+  /** MQTT state, commands and Home Assistant discovery; absent = off (no `mqtt` section). */
+  readonly mqtt?: MqttConfig;
 }
 
 /** The `api` section (`api:` alone turns it on with every default). */

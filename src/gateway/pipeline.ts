@@ -138,6 +138,15 @@ export class Pipeline {
       this.log.debug({ node: mac, hex: payload.toString('hex') }, 'bad radio message bytes');
       return;
     }
+    this.acceptMessage(mac, rssi, message);
+  }
+
+  /**
+   * Takes one decoded radio message as if it had arrived in an RX line: the
+   * registry (duplicates, losses), the points, the bus. Also the entry of
+   * messages that come another way (Wi-Fi power meters over UDP).
+   */
+  acceptMessage(mac: string, rssi: number | undefined, message: Message): void {
     const atMs = this.deps.now();
     const acceptance = this.deps.registry.accept(mac, rssi, message, atMs);
     if (acceptance.duplicate) {

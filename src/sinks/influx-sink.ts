@@ -77,6 +77,8 @@ export interface InfluxSinkStats {
   tooLargeAtFloor: number;
   /** Unexpected errors in the send loop (logged, retried). */
   loopErrors: number;
+  /** Write requests that failed (server errors, network, timeouts, wrong credentials), since start. */
+  writeErrors: number;
 }
 
 /**
@@ -116,7 +118,7 @@ export class InfluxSink implements Sink {
   private maxLines: number;
   private problem: { key: string; sinceMs: number } | undefined;
   private state: SinkStatus = { reachable: true, backlogPoints: 0 };
-  private readonly counters = { tooLargeAtFloor: 0, loopErrors: 0 };
+  private readonly counters = { tooLargeAtFloor: 0, loopErrors: 0, writeErrors: 0 };
 
   constructor(options: InfluxSinkOptions) {
     this.o = {
@@ -277,6 +279,7 @@ export class InfluxSink implements Sink {
   }
 
   private failed(err: InfluxWriteError): number {
+    this.counters.writeErrors += 1;
     const key = `${err.code} ${err.status ?? ''} ${err.message}`;
     this.state = { reachable: false, backlogPoints: 0, lastError: err.message };
     if (this.problem?.key !== key) {

@@ -135,10 +135,11 @@ test('config: the example config loads (token from INFLUX_TOKEN)', async (t) => 
   t.is(roomsFrom(config).get('a2b2c2d2e2f2'), 'Kitchen');
 });
 
-test('config: the demo config loads with five rooms and no InfluxDB', async (t) => {
+test('config: the demo config loads with five rooms and the power strip, no InfluxDB, the API on loopback', async (t) => {
   const config = await loadConfig(new URL('../../config/demo.yaml', import.meta.url).pathname, {});
   t.is(config.influx, undefined);
   t.is(config.serial.path, 'sim');
   t.is(config.dataDir, resolve('data/demo'));
-  t.deepEqual([...roomsFrom(config).keys()], ['a2b2c2d2e2f1', 'a2b2c2d2e2f2', 'a2b2c2d2e2f3', 'a2b2c2d2e2f4', 'a2b2c2d2e2f5']);
+  t.deepEqual([...roomsFrom(config).keys()], ['a2b2c2d2e2f1', 'a2b2c2d2e2f2', 'a2b2c2d2e2f3', 'a2b2c2d2e2f4', 'a2b2c2d2e2f5', 'a2b2c2d2e2a1']);
+  t.like(config.api, { host: '127.0.0.1', port: 8080, openReads: true });
 });
