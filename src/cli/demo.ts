@@ -7,26 +7,28 @@ import { DEMO_NODES, DEMO_STRIPS, seededRandom } from '../demo/demo-nodes.ts';
 import { MockBrokerLink } from '../demo/mock-broker-link.ts';
 import { SimulatedBroker } from '../demo/simulated-broker.ts';
 import { formatSummary } from '../demo/summary.ts';
+import { demoApi, demoControlToken } from '../demo/demo-api.ts';
 import { createLogger } from '../log.ts';
 import { Gateway } from '../main.ts';
 import { packagePath } from '../package-root.ts';
 import { openPort, type PortStream } from '../serial/open-port.ts';
 
-const USAGE = `usage: espnow-gateway demo [--duration S] [--data-dir DIR] [--config FILE]
+const USAGE = `usage: espnow-gateway demo [--duration S] [--data-dir DIR] [--config FILE] [--listen HOST:PORT]
   Runs the whole gateway with a simulated broker, six simulated sensor nodes
   and a power strip with 8 switchable outlets.
   Points go to line-protocol files, the e-ink picture to a PNG, logs to a file;
-  a summary is printed every few seconds. Ctrl-C stops it.
+  a summary is printed every few seconds. The web page and API listen on
+  127.0.0.1:8080 (--listen to change it). Ctrl-C stops it.
 `;
 
 
 /** `demo`: the gateway end to end with no hardware. Exit code 0 after Ctrl-C or `--duration`. */
 export async function demoCommand(argv: string[]): Promise<number> {
-  let values: { duration?: string; 'data-dir'?: string; config?: string; help?: boolean };
+  let values: { duration?: string; 'data-dir'?: string; config?: string; listen?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { duration: { type: 'string' }, 'data-dir': { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { duration: { type: 'string' }, 'data-dir': { type: 'string' }, config: { type: 'string' }, listen: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (error) {
@@ -43,7 +45,15 @@ export async function demoCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const loaded = await loadConfig(values.config ?? packagePath('config', 'demo.yaml'));
-  const config: Config = { ...loaded, dataDir: resolve(values['data-dir'] ?? loaded.dataDir) };
+  const dataDir = resolve(values['data-dir'] ?? loaded.dataDir);
+  let api;
+  try {
+    api = demoApi({ ...loaded, ...(loaded.api ? { api: { ...loaded.api, tokensFile: join(dataDir, 'api-tokens.json') } } : {}) }, values.listen);
+  } catch (error) {
+    process.stderr.write(`demo: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const config: Config = { ...loaded, dataDir, ...(api ? { api } : {}) };
   mkdirSync(config.dataDir, { recursive: true });
   const logFile = join(config.dataDir, 'gateway.log');
   const log = createLogger({ level: config.log.level, destination: createWriteStream(logFile, { flags: 'a' }) });
@@ -66,6 +76,10 @@ export async function demoCommand(argv: string[]): Promise<number> {
   out.write(`  points  -> ${join(config.dataDir, 'lines')}/*.lp (line protocol)\n`);
   out.write(`  screen  -> ${join(config.dataDir, 'screen.png')}\n`);
   out.write(`  logs    -> ${logFile}\n`);
+  if (config.api) {
+    out.write(`  page    -> http://${config.api.host}:${config.api.port}/  (API and live page)\n`);
+    out.write(`  control token for the switches (asked once by the page): ${await demoControlToken(config.api)}\n`);
+  }
   const started = Date.now();
   const link = new MockBrokerLink({ broker, port: () => stream?.port as MockPort | undefined });
   const tick = setInterval(() => link.step((Date.now() - started) / 1000), 200);

@@ -3,13 +3,34 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { spawnGateway } from '../helpers/gateway-process.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
-test('the demo runs the whole gateway on a simulated broker: points in files, the screen as a PNG, exit 0', async (t) => {
+test('the demo runs the whole gateway on a simulated broker: points in files, the screen as a PNG, the page switches an outlet, exit 0', async (t) => {
   const dir = await makeTempDir('demo');
   t.teardown(() => dir.remove());
-  const demo = spawnGateway(['demo', '--duration', '12', '--data-dir', dir.path]);
+  const port = await freePort();
+  const demo = spawnGateway(['demo', '--duration', '14', '--data-dir', dir.path, '--listen', `127.0.0.1:${port}`]);
   t.teardown(() => demo.stop('SIGKILL').then(() => undefined));
+
+  // A newcomer opens the page and switches the desk lamp (strip channel 2, off at start) with the printed token.
+  const tokenLine = await demo.waitForLog((l) => typeof l.text === 'string' && l.text.includes('control token'), 20_000, 'the control token');
+  const token = String(tokenLine.text).split(': ').at(-1)!.trim();
+  const base = `http://127.0.0.1:${port}`;
+  const page = await fetch(`${base}/`);
+  t.is(page.status, 200);
+  t.regex(await page.text(), /<html/i, 'the page is served');
+  const strip = 'a2:b2:c2:d2:e2:a1';
+  await waitFor(async () => ((await (await fetch(`${base}/api/nodes/${strip}`)).json()) as { channels?: unknown[] }).channels?.length === 8, 10_000, 'the strip in the read model');
+  const put = await fetch(`${base}/api/nodes/${strip}/channels/2/relay`, {
+    method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', prefer: 'wait=5' }, body: JSON.stringify({ state: 'on' }),
+  });
+  const command = await put.json() as { status: string };
+  t.is(put.status, 200, JSON.stringify(command));
+  t.is(command.status, 'ok', 'confirmed by the simulated node');
+  const channel = await (await fetch(`${base}/api/nodes/${strip}/channels/2`)).json() as { relay?: boolean };
+  t.is(channel.relay, true, 'the confirmed state');
   t.is(await demo.exited, 0, demo.stderr());
 
   const files = await readdir(join(dir.path, 'lines'));
@@ -21,7 +42,8 @@ test('the demo runs the whole gateway on a simulated broker: points in files, th
   t.is(new Set(outlets.map((l) => /channel=(\d+)/.exec(l)?.[1])).size, 8, 'the power strip reported its 8 outlets');
   t.true(outlets.some((l) => /relay=true/.test(l) && /power=[1-9]/.test(l)), 'outlets that are on draw power');
   t.true(lines.some((l) => /room=unknown/.test(l)), 'the node missing from the config is stored as unknown');
-  for (const line of lines) t.regex(line, /^[a-z]+(,[a-z]+=(?:\\ |[^ ])+)+ [a-z_]+=[^ ]+ \d{16}$/, 'line protocol with a µs timestamp');
+  t.true(lines.some((l) => l.startsWith('command,') && l.includes('status="ok"')), 'the command is stored, one point per status');
+  for (const line of lines.filter((l) => !l.startsWith('command,'))) t.regex(line, /^[a-z]+(,[a-z]+=(?:\\ |[^ ])+)+ [a-z_]+=[^ ]+ \d{16}$/, 'line protocol with a µs timestamp');
 
   const png = await sharp(join(dir.path, 'screen.png')).metadata();
   t.deepEqual([png.width, png.height], [250, 122], 'the 2.13" panel picture, landscape');
