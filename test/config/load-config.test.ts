@@ -135,6 +135,26 @@ test('config: the example config loads (token from INFLUX_TOKEN)', async (t) => 
   t.is(roomsFrom(config).get('a2b2c2d2e2f2'), 'Kitchen');
 });
 
+test('config: the optional sections of the example, uncommented, are valid (api, history, metrics, udpMeters, mqtt, backup)', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'gw-config-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'mqtt-password'), 'secret\n', { mode: 0o600 });
+  const example = await readFile(new URL('../../config/gateway.example.yaml', import.meta.url), 'utf8');
+  const [head, optional] = example.split('# Everything below is off');
+  const text = (head + '# Everything below is off' + optional)
+    .replace(/^dataDir: .*$/m, `dataDir: ${dir}/data`)
+    .replace(optional, optional.replace(/^# (api|history|metrics|udpMeters|mqtt|backup):/gm, '$1:').replace(/^# {3}(?=[a-zA-Z])/gm, '  '))
+    .replace(/passwordFile: .*$/m, `passwordFile: ${dir}/mqtt-password`)
+    .replace(/dir: \/var\/backups\/espnow-gateway/, `dir: ${dir}/backups`);
+  await writeFile(join(dir, 'gateway.yaml'), text);
+  const config = await loadConfig(join(dir, 'gateway.yaml'), { INFLUX_TOKEN: 'x' });
+  t.like(config, {
+    api: { host: '127.0.0.1', port: 8080, openReads: false, controlRatePerMin: 30 },
+    history: { backend: 'influx' }, metrics: {}, udpMeters: { host: '0.0.0.0', port: 4210 },
+    mqtt: { baseTopic: 'espnow-gateway' }, backup: { schedule: '30 3 * * *', keep: 7 },
+  });
+});
+
 test('config: the demo config loads with five rooms and the power strip, no InfluxDB, the API on loopback', async (t) => {
   const config = await loadConfig(new URL('../../config/demo.yaml', import.meta.url).pathname, {});
   t.is(config.influx, undefined);
