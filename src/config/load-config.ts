@@ -198,6 +198,7 @@ function complete(file: ConfigFile, token: string | undefined): Config {
     clock: { requireSync: file.clock?.requireSync ?? D.DEFAULT_REQUIRE_SYNC },
     ...completeMetricsKeys(file),
     ...(file.api !== undefined ? { api: completeApi(file.api ?? {}, resolve(file.dataDir ?? D.DEFAULT_DATA_DIR)) } : {}),
+    ...(file.alerts ? { alerts: file.alerts } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { LISTEN_HINT, parseListen } from './listen-address.ts';
 import { BAUD_RATES } from './types.ts';
 import { METRICS_FILE_KEYS } from '../control/metrics/metrics-config.ts';
 import { mqttFileSchema } from '../control/mqtt/mqtt-config.ts';
+import { alertsFileSchema } from '../control/alerts/alerts-config.ts';
 
 /**
  * Shape of the YAML file, before defaults. Every object is strict: an
@@ -65,6 +66,7 @@ export const fileSchema = z.strictObject({
     controlRatePerMin: positiveInt.optional(),
   }).nullable().optional(),
   mqtt: mqttFileSchema.optional(),
+  alerts: alertsFileSchema.optional(),
 });
 
 /** The file as zod accepted it. */

@@ -48,6 +48,8 @@ export interface Config {
   readonly api?: ApiConfig;
   /** MQTT state, commands and Home Assistant discovery; absent = off (no `mqtt` section). */
   readonly mqtt?: MqttConfig;
+  /** Alert rules and their webhook; absent = no rules (no `alerts` section). */
+  readonly alerts?: import('../control/alerts/alerts-config.ts').AlertsConfig;
 }
 
 /** The `api` section (`api:` alone turns it on with every default). */
