@@ -199,6 +199,7 @@ function complete(file: ConfigFile, token: string | undefined): Config {
     ...completeMetricsKeys(file),
     ...(file.api !== undefined ? { api: completeApi(file.api ?? {}, resolve(file.dataDir ?? D.DEFAULT_DATA_DIR)) } : {}),
     ...(file.alerts ? { alerts: file.alerts } : {}),
+    ...(file.panels ? { panels: file.panels } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { BAUD_RATES } from './types.ts';
 import { METRICS_FILE_KEYS } from '../control/metrics/metrics-config.ts';
 import { mqttFileSchema } from '../control/mqtt/mqtt-config.ts';
 import { alertsFileSchema } from '../control/alerts/alerts-config.ts';
+import { panelsFileSchema } from '../control/panel-bindings/panel-config.ts';
 
 /**
  * Shape of the YAML file, before defaults. Every object is strict: an
@@ -67,6 +68,7 @@ export const fileSchema = z.strictObject({
   }).nullable().optional(),
   mqtt: mqttFileSchema.optional(),
   alerts: alertsFileSchema.optional(),
+  panels: panelsFileSchema.optional(),
 });
 
 /** The file as zod accepted it. */

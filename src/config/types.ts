@@ -48,6 +48,8 @@ export interface Config {
   readonly api?: ApiConfig;
   /** MQTT state, commands and Home Assistant discovery; absent = off (no `mqtt` section). */
   readonly mqtt?: MqttConfig;
+  /** Front-panel bindings: panel MAC -> its buttons' sockets and channels; absent = off (no `panels` section). */
+  readonly panels?: import('../control/panel-bindings/panel-config.ts').PanelsConfig;
   /** Alert rules and their webhook; absent = no rules (no `alerts` section). */
   readonly alerts?: import('../control/alerts/alerts-config.ts').AlertsConfig;
 }

@@ -76,6 +76,10 @@ export async function outputServices(ctx: OutputContext): Promise<Service[]> {
     const { MqttService } = await import('../control/mqtt/index.ts');
     services.push(new MqttService({ config: config.mqtt, gateway: config.gateway, nodes: ctx.nodes, bus: ctx.bus, commands: ctx.commands, log, now: ctx.now }));
   }
+  if (config.panels) {
+    const { PanelBindings } = await import('../control/panel-bindings/index.ts');
+    services.push(new PanelBindings({ panels: config.panels, nodes: ctx.nodes, bus: ctx.bus, commands: ctx.commands, log, now: ctx.now }));
+  }
   if (config.backup?.schedule && ctx.configFile) {
     const { BackupService } = await import('../backup/backup-service.ts');
     services.push(new BackupService({ configFile: ctx.configFile, config, log }));
