@@ -50,8 +50,9 @@ const channelKey = (mac: string, channel: number): string => `${mac}/${channel}`
  * shows the outlet's power, current, energy today and relay on the panel's
  * LCD (0x58); a long press (2) toggles the relay through the command queue;
  * the panel's LEDs (0x59) follow the relays the sockets confirmed, sent when
- * the mask changes and again after the panel's HELLO. Refusals are logged and
- * shown on the LCD.
+ * the mask changes, on the first message heard from the panel (so a gateway
+ * restart re-sends it) and after the panel's HELLO (the panel rebooted).
+ * Refusals are logged and shown on the LCD.
  */
 export class PanelBindings implements Service {
   readonly name = 'panels';
@@ -80,7 +81,6 @@ export class PanelBindings implements Service {
       this.o.bus.on('nodeChanged', (e) => this.onNodeChanged(e.mac)),
       this.o.bus.on('commandChanged', (c) => this.onCommand(c)),
     ];
-    for (const panel of Object.values(this.o.panels)) if (this.o.nodes.state(panel.mac)) this.updateLeds(panel);
     this.log.info({ panels: Object.keys(this.o.panels).length, sockets: this.bySocket.size }, 'panel bindings on');
   }
 
