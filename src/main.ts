@@ -74,6 +74,8 @@ export class Gateway {
   private readonly services: Service[];
   private readonly options: GatewayOptions;
   private readonly commandLink: CommandBusLink;
+  /** The alert service's firing alerts for the panel, once it is configured. */
+  private activeAlerts: () => string[] = () => [];
   private readonly clock: WallClock;
 
   constructor(options: GatewayOptions) {
@@ -143,7 +145,7 @@ export class Gateway {
       dataDir: config.dataDir,
       log,
       now: () => clock.now(),
-      getState: () => ({ nodes: this.registry.states(), sink: this.sink.status(), gateway: config.gateway, nowMs: clock.now() }),
+      getState: () => ({ nodes: this.registry.states(), sink: this.sink.status(), gateway: config.gateway, nowMs: clock.now(), alerts: this.activeAlerts() }),
     });
     this.services = [
       service('sink', () => this.openSink(), async () => {
@@ -184,6 +186,7 @@ export class Gateway {
         };
       },
       acceptMessage: (mac, rssi, message) => this.pipeline.acceptMessage(mac, rssi, message),
+      onAlerts: (active) => { this.activeAlerts = active; },
     }));
     await startServices(this.services, this.log);
     this.log.info({ gateway: this.config.gateway, serial: this.config.serial.path, sink: this.config.influx ? 'influx' : 'files', dataDir: this.config.dataDir }, 'gateway started');

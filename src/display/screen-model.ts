@@ -31,7 +31,7 @@ export interface ScreenModel {
   title: string;
   /** Time of this drawing, `HH:MM`. */
   clock: string;
-  /** Red banner when InfluxDB is unreachable or the disk refuses the spool (`Disk full`), with the backlog. */
+  /** Red banner when InfluxDB is unreachable or the disk refuses the spool (`Disk full`), with the backlog, and the firing alerts. */
   banner?: string;
   rows: RoomRow[];
 }
@@ -50,7 +50,8 @@ export function buildScreenModel(state: ScreenState, options: ScreenModelOptions
   const byAttention = (a: RoomRow, b: RoomRow): number =>
     Number(b.alerts.length > 0) - Number(a.alerts.length > 0) || a.name.localeCompare(b.name, 'en');
   const named = state.nodes.filter((n) => n.room !== UNKNOWN_ROOM).map((n) => roomRow(n, state.nowMs, when, options)).sort(byAttention);
-  return { title: state.gateway, clock: time.format(state.nowMs), banner: sinkBanner(state.sink), rows: [...named, ...unknownRows(state, when, options)] };
+  const banner = [sinkBanner(state.sink), ...(state.alerts ?? []).map((a) => `Alert: ${a}`)].filter(Boolean).join(' · ') || undefined;
+  return { title: state.gateway, clock: time.format(state.nowMs), banner, rows: [...named, ...unknownRows(state, when, options)] };
 }
 
 /**

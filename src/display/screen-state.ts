@@ -8,6 +8,8 @@ export interface ScreenState {
   sink: SinkStatus;
   /** Gateway name, shown in the title bar. */
   gateway: string;
+  /** Firing alerts that notify the panel (`name (room)`), drawn in the red banner; absent = none. */
+  alerts?: readonly string[];
   /** Now, ms since the epoch. */
   nowMs: number;
 }

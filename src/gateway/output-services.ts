@@ -25,6 +25,8 @@ export interface OutputContext {
   counters(): import('../control/metrics/index.ts').GatewayCounters;
   /** Sink health and spool figures for the metrics. */
   sink(): import('../control/metrics/index.ts').SinkMetrics;
+  /** Receives the list of firing alerts to show on the panel (names with their room). */
+  onAlerts?(active: () => string[]): void;
   /** Where a message from another transport (UDP meters) enters the pipeline. */
   acceptMessage(mac: string, rssi: number | undefined, message: Message): void;
 }
@@ -72,9 +74,25 @@ export async function outputServices(ctx: OutputContext): Promise<Service[]> {
       static: { root: packagePath('web'), vendor: vendorFiles() },
     }));
   }
+  let mqtt: import('../control/mqtt/index.ts').MqttService | undefined;
   if (config.mqtt) {
     const { MqttService } = await import('../control/mqtt/index.ts');
-    services.push(new MqttService({ config: config.mqtt, gateway: config.gateway, nodes: ctx.nodes, bus: ctx.bus, commands: ctx.commands, log, now: ctx.now }));
+    mqtt = new MqttService({ config: config.mqtt, gateway: config.gateway, nodes: ctx.nodes, bus: ctx.bus, commands: ctx.commands, log, now: ctx.now });
+    services.push(mqtt);
+  }
+  if (config.alerts && config.alerts.rules.length > 0) {
+    const { AlertsService } = await import('../control/alerts/index.ts');
+    const alerts = new AlertsService({
+      config: config.alerts, gateway: config.gateway, bus: ctx.bus, nodes: ctx.nodes, commands: ctx.commands, log, now: ctx.now,
+      baseTopic: config.mqtt?.baseTopic,
+      ...(mqtt ? { publish: (topic: string, payload: string) => void mqtt.publish(topic, payload) } : {}),
+      spoolPercent: () => {
+        const bytes = ctx.sink().backlogBytes;
+        return bytes === undefined ? undefined : (100 * bytes) / config.spool.maxBytes;
+      },
+    });
+    ctx.onAlerts?.(() => alerts.activeAlerts().map((a) => `${a.name}${a.labels.room ? ` (${a.labels.room})` : ''}`));
+    services.push(alerts);
   }
   if (config.panels) {
     const { PanelBindings } = await import('../control/panel-bindings/index.ts');

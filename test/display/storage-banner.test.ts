@@ -18,3 +18,9 @@ for (const [sink, banner] of [
     if (banner) t.regex(svg, RED, 'the disk problem is a red mark, like InfluxDB unreachable');
   });
 }
+
+test('firing alerts that notify the panel join the red banner after the sink problems', (t) => {
+  const model = buildScreenModel({ ...STATES['one-room'], nowMs: NOW, sink: { reachable: false, backlogPoints: 3 }, alerts: ['heater-overload (Kitchen)'] }, { timeZone: 'UTC' });
+  t.is(model.banner, 'InfluxDB unreachable · 3 queued · Alert: heater-overload (Kitchen)');
+  t.is(buildScreenModel({ ...STATES['one-room'], nowMs: NOW, alerts: ['node-silent (Hall)'] }, { timeZone: 'UTC' }).banner, 'Alert: node-silent (Hall)');
+});

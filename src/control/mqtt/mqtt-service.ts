@@ -176,6 +176,18 @@ export class MqttService implements Service {
     return this.client;
   }
 
+  /**
+   * Publishes one message for another service (alerts), not retained, while
+   * connected; dropped while the broker is away (the log and the webhook carry
+   * alerts durably). Returns false when it was not queued.
+   */
+  publish(topic: string, payload: string): boolean {
+    if (!this.client?.connected || !this.queue) return false;
+    const queued = this.queue.put({ topic, payload, retain: false });
+    this.flushSoon();
+    return queued;
+  }
+
   /** Messages waiting to be published (always 0 while disconnected: nothing is kept for a broker that is away). */
   get queued(): number {
     return this.queue?.size ?? 0;
