@@ -135,7 +135,7 @@ test('config: the example config loads (token from INFLUX_TOKEN)', async (t) => 
   t.is(roomsFrom(config).get('a2b2c2d2e2f2'), 'Kitchen');
 });
 
-test('config: the optional sections of the example, uncommented, are valid (api, history, metrics, udpMeters, mqtt, backup)', async (t) => {
+test('config: the optional sections of the example, uncommented, are valid (api, history, metrics, udpMeters, mqtt, alerts, panels, backup)', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'gw-config-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   await writeFile(join(dir, 'mqtt-password'), 'secret\n', { mode: 0o600 });
@@ -143,7 +143,7 @@ test('config: the optional sections of the example, uncommented, are valid (api,
   const [head, optional] = example.split('# Everything below is off');
   const text = (head + '# Everything below is off' + optional)
     .replace(/^dataDir: .*$/m, `dataDir: ${dir}/data`)
-    .replace(optional, optional.replace(/^# (api|history|metrics|udpMeters|mqtt|backup):/gm, '$1:').replace(/^# {3}(?=[a-zA-Z])/gm, '  '))
+    .replace(optional, optional.replace(/^# (api|history|metrics|udpMeters|mqtt|alerts|panels|backup):/gm, '$1:').replace(/^# (?= {2,}\S)/gm, ''))
     .replace(/passwordFile: .*$/m, `passwordFile: ${dir}/mqtt-password`)
     .replace(/dir: \/var\/backups\/espnow-gateway/, `dir: ${dir}/backups`);
   await writeFile(join(dir, 'gateway.yaml'), text);
@@ -152,6 +152,7 @@ test('config: the optional sections of the example, uncommented, are valid (api,
     api: { host: '127.0.0.1', port: 8080, openReads: false, controlRatePerMin: 30 },
     history: { backend: 'influx' }, metrics: {}, udpMeters: { host: '0.0.0.0', port: 4210 },
     mqtt: { baseTopic: 'espnow-gateway' }, backup: { schedule: '30 3 * * *', keep: 7 },
+    alerts: { rules: [{ name: 'node-silent' }, { name: 'heater-overload' }] },
   });
 });
 
