@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --profile] [-- --throughput-only]`: the gateway's figures on this
+ * `npm run bench [-- --quick] [-- --profile] [-- --throughput-only] [-- --api-only]`: the gateway's figures on this
  * machine, printed as one table (never a pass/fail test). See
  * docs/performance.md for the method and the figures of a full run.
  *
@@ -25,11 +25,14 @@ import { startAckProxy, type AckProxy } from './ack-proxy.ts';
 import { benchDecode, simulatedLines } from './decode.ts';
 import { procStats } from './proc-stats.ts';
 import { benchRender } from './render.ts';
+import { benchControlSide } from './control-side.ts';
 
 const quick = process.argv.includes('--quick');
 const profile = process.argv.includes('--profile');
 /** Only the end-to-end throughput run (for measuring one change at a time). */
 const throughputOnly = process.argv.includes('--throughput-only');
+/** Only the control side's rows (bench/control-side.ts: API, event stream, relay, RSS per configuration, start-up). */
+const apiOnly = process.argv.includes('--api-only');
 /** Frames of the throughput run, from 100 simulated nodes. */
 const THROUGHPUT_FRAMES = quick ? 100_000 : 1_000_000;
 /** Real-time run at 100 frames/s for latency (and RSS at the real rate), s. */
@@ -182,6 +185,7 @@ async function main(): Promise<void> {
   say(quick ? 'quick run' : 'full run (about 5 minutes)');
   const bin = build();
 
+  if (apiOnly) return benchControlSide(bin, add, quick).then(printRows);
   say('decoding alone');
   const { lines } = simulatedLines(quick ? 50_000 : 200_000, NODES);
   add('decoding alone: decodeLine + parseBrokerFrame + decodeMessage', benchDecode(lines, quick ? 3 : 10), 'lines/s', 0, '>= 500,000');
@@ -200,9 +204,13 @@ async function main(): Promise<void> {
     await dir.remove();
   }
   if (!throughputOnly) for (const r of await benchRender()) add(r.name, r.value, r.unit, 2, '< 50');
+  if (!throughputOnly) await benchControlSide(bin, add, quick);
+  printRows();
+}
 
+function printRows(): void {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  process.stdout.write(`\nespnow-gateway bench${quick ? ' (--quick)' : ''}: ${cpu}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n`);
+  process.stdout.write(`\nespnow-gateway bench${quick ? ' (--quick)' : ''}${apiOnly ? ' (--api-only)' : ''}: ${cpu}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n`);
   const w = [Math.max(...rows.map((r) => r.stage.length)), Math.max(...rows.map((r) => r.value.length)), Math.max(...rows.map((r) => r.unit.length))];
   process.stdout.write(`${'stage'.padEnd(w[0])}  ${'value'.padStart(w[1])}  ${'unit'.padEnd(w[2])}  target\n`);
   for (const r of rows) process.stdout.write(`${r.stage.padEnd(w[0])}  ${r.value.padStart(w[1])}  ${r.unit.padEnd(w[2])}  ${r.target}\n`);
