@@ -131,7 +131,7 @@ test.serial('spool segment truncated mid-record (power cut): recovered to the la
   const warning = await second.waitForLog((l) => String(l.msg).includes('torn or corrupt tail'), 10_000, 'torn-tail warning');
   t.is(warning.level, 40, 'logged as a warning');
   t.is(warning.cutBytes, size - 7 - Number(warning.keptBytes), 'names what was cut');
-  t.truthy(second.logs.find((l) => l.msg === 'gateway started'), 'the gateway starts');
+  t.truthy(await second.waitForLog((l) => l.msg === 'gateway started', 10_000, 'gateway started'), 'the gateway starts');
   const stored = await rig.waitStored(keptKeys, 20_000, 'the whole records');
   t.deepEqual([...stored.keys()].sort(), [...keptKeys].sort(), 'every whole record arrives, the torn one does not');
   t.is(await second.stop('SIGTERM'), 0);
