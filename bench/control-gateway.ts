@@ -8,8 +8,12 @@ import { freePort } from '../test/helpers/free-port.ts';
 import type { PtyPair } from '../test/helpers/pty-pair.ts';
 import { waitFor } from '../test/helpers/wait-for.ts';
 
-/** Extra `node` flags for every bench gateway, from env `GATEWAY_NODE_FLAGS` (space-separated, e.g. `--max-semi-space-size=1`). Default none. */
-export const GATEWAY_NODE_FLAGS = (process.env.GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/**
+ * `node` flags for every bench gateway, from env `GATEWAY_NODE_FLAGS`
+ * (space-separated; empty for none). Default the flags the systemd unit and
+ * run-forever.sh start the service with, so the figures are the service's.
+ */
+export const GATEWAY_NODE_FLAGS = (process.env.GATEWAY_NODE_FLAGS ?? '--max-semi-space-size=1').split(' ').filter(Boolean);
 
 /** Which parts of the service a bench gateway turns on besides the pipeline. */
 export interface Parts {
