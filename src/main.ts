@@ -194,8 +194,8 @@ export class Gateway {
 
   /** Stops reading, then every service in reverse: the sink's last flush is bounded in time, the panel sleeps. */
   async stop(): Promise<void> {
-    await stopServices(this.services, this.log);
-    this.log.info({ ...this.pipeline.counters, heldReadings: this.guard.status.held }, 'gateway stopped');
+    const stopMs = await stopServices(this.services, this.log);
+    this.log.info({ ...this.pipeline.counters, heldReadings: this.guard.status.held, stopMs }, 'gateway stopped');
   }
 
   /** SIGHUP: takes the node names of a new, already validated config. Other keys need a restart. */
