@@ -72,7 +72,8 @@ export class CommandQueue implements CommandQueueApi {
    * could surprise whoever asked).
    */
   async start(): Promise<void> {
-    await this.journal.open();
+    // A full or read-only disk must not keep the gateway from starting (issue 10): the state is saved again at the next change.
+    await this.journal.open().catch((err: unknown) => this.log.error({ err }, 'command log not writable; commands still work, their lines are not logged'));
     const open = await this.store.load(this.journal);
     this.running = true;
     for (const e of open) {
@@ -80,7 +81,7 @@ export class CommandQueue implements CommandQueueApi {
       if (!e.written) this.move(e, 'failed', 'the gateway restarted before it was sent');
       else this.arm(e);
     }
-    await this.store.save();
+    await this.store.save().catch((err: unknown) => this.log.error({ err }, 'command state not saved at start; saved again at the next change'));
     this.log.info({ open: this.openEntries().length, nextId: this.store.ids.nextId }, 'command queue started');
   }
 
@@ -90,7 +91,7 @@ export class CommandQueue implements CommandQueueApi {
     for (const e of this.entries.values()) this.timers.clearTimeout(e.timer);
     for (const list of this.waiters.values()) for (const done of list.slice()) done();
     await this.settled();
-    await this.store.save();
+    await this.store.save().catch((err: unknown) => this.log.error({ err }, 'command state not saved at stop'));
   }
 
   /** Resolves when every send, state save and log line asked for so far is done (for stop() and tests). */
