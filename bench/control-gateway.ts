@@ -63,13 +63,7 @@ export async function startControlGateway(bin: string, dir: string, name: string
   }));
   const spawnedAtMs = Date.now();
   const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, bin, 'run', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const logs: Record<string, unknown>[] = [];
-  let partial = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop()!;
-    for (const l of lines) if (l.startsWith('{')) logs.push(JSON.parse(l) as Record<string, unknown>);
-  });
+  const logs = collectLogs(child);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return {
     child, logs, spawnedAtMs, token,
@@ -100,4 +94,16 @@ export function call(url: string, options: { method?: string; headers?: Record<s
 /** Value at percentile `p` (0..100) of ascending `sorted`. */
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** The gateway's JSON log lines from its stdout, parsed, as they arrive (the array grows). */
+export function collectLogs(child: import('node:child_process').ChildProcess): Record<string, unknown>[] {
+  const logs: Record<string, unknown>[] = [];
+  let partial = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop()!;
+    for (const l of lines) if (l.startsWith('{')) logs.push(JSON.parse(l) as Record<string, unknown>);
+  });
+  return logs;
 }

@@ -14,6 +14,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { writeFile } from 'node:fs/promises';
+import { collectLogs } from './control-gateway.ts';
 import { REPO } from '../test/helpers/gateway-process.ts';
 import { frameKey, numberedLine } from '../test/helpers/numbered-frames.ts';
 import { feedPty } from '../test/helpers/pty-feed.ts';
@@ -68,13 +69,7 @@ async function startGateway(bin: string, dir: TempDir, name: string, pty: PtyPai
   }));
   const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), bin, 'run', '--config', config];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const logs: Record<string, unknown>[] = [];
-  let partial = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop()!;
-    for (const l of lines) if (l.startsWith('{')) logs.push(JSON.parse(l) as Record<string, unknown>);
-  });
+  const logs = collectLogs(child);
   await waitFor(() => logs.some((l) => l.msg === 'broker serial port open'), 20_000, `${name}: port open`);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return { child, logs, stop: async () => { child.kill('SIGTERM'); await exited; } };
