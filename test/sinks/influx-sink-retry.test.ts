@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toLineProtocol } from '../../src/points/point.ts';
@@ -16,17 +16,28 @@ import { envPoints, makeInfluxSink } from './sink-fixtures.ts';
 const T0 = 1_700_000_000_123_000;
 const clockOptions = (timers: FakeTimers) => ({ timers, minRetryMs: 1000, maxRetryMs: 60_000, configRetryMs: 60_000, flushIntervalMs: 1000, random: () => 0 });
 
-test('InfluxDB down for ten minutes: back-off 1 s doubling to 60 s, logged once, every point once after, outage length logged', async (t) => {
+/**
+ * A real VictoriaMetrics (behind an influx gate when `gated`), a temp dataDir,
+ * a recording log, fake timers and an InfluxSink on them; all stopped at teardown.
+ */
+async function sinkRig(t: ExecutionContext, gated: boolean, options: { batchSize?: number } = {}) {
   const vm = await startVictoria();
+  const gate = gated ? await startInfluxGate({ target: vm.url, token: 'secret-token', org: 'home', bucket: 'sensors' }) : undefined;
   const tmp = await makeTempDir('influx');
   const rec = recordingLog();
   const timers = new FakeTimers();
-  const sink = await makeInfluxSink(tmp.path, rec.log, { url: vm.url, ...clockOptions(timers) });
+  const sink = await makeInfluxSink(tmp.path, rec.log, { url: (gate ?? vm).url, ...clockOptions(timers), ...options });
   t.teardown(async () => {
     await sink.stop();
+    await gate?.stop();
     await vm.stop();
     await tmp.remove();
   });
+  return { vm, gate: gate!, tmp, rec, timers, sink };
+}
+
+test('InfluxDB down for ten minutes: back-off 1 s doubling to 60 s, logged once, every point once after, outage length logged', async (t) => {
+  const { vm, tmp, rec, timers, sink } = await sinkRig(t, false);
   sink.start();
   sink.write(envPoints(50, T0, 0));
   await timers.round();
@@ -55,18 +66,7 @@ test('InfluxDB down for ten minutes: back-off 1 s doubling to 60 s, logged once,
 });
 
 test('413 to every request, even at the split floor: a server problem: back-off, points kept, one log naming the URL and a proxy limit; nothing set aside', async (t) => {
-  const vm = await startVictoria();
-  const gate = await startInfluxGate({ target: vm.url, token: 'secret-token', org: 'home', bucket: 'sensors' });
-  const tmp = await makeTempDir('influx');
-  const rec = recordingLog();
-  const timers = new FakeTimers();
-  const sink = await makeInfluxSink(tmp.path, rec.log, { url: gate.url, ...clockOptions(timers) });
-  t.teardown(async () => {
-    await sink.stop();
-    await gate.stop();
-    await vm.stop();
-    await tmp.remove();
-  });
+  const { vm, gate, tmp, rec, timers, sink } = await sinkRig(t, true);
   gate.alwaysTooLarge(true);
   sink.write(envPoints(1000, T0));
   sink.start();
@@ -88,17 +88,7 @@ test('413 to every request, even at the split floor: a server problem: back-off,
 });
 
 test('413 splits a large batch in halves down to the floor, no further', async (t) => {
-  const vm = await startVictoria();
-  const gate = await startInfluxGate({ target: vm.url, token: 'secret-token', org: 'home', bucket: 'sensors' });
-  const tmp = await makeTempDir('influx');
-  const timers = new FakeTimers();
-  const sink = await makeInfluxSink(tmp.path, recordingLog().log, { url: gate.url, ...clockOptions(timers) });
-  t.teardown(async () => {
-    await sink.stop();
-    await gate.stop();
-    await vm.stop();
-    await tmp.remove();
-  });
+  const { vm, gate, tmp, timers, sink } = await sinkRig(t, true);
   gate.maxBodyBytes(400_000); // ~4,000 lines of ~95 bytes: 5,000 is too many, 2,500 fit
   sink.write(envPoints(5000, T0));
   sink.start();
@@ -120,18 +110,7 @@ test('413 splits a large batch in halves down to the floor, no further', async (
 });
 
 test('rejected/ not writable (a regular file): the 400 batch stays in the spool, counted, logged once; once writable it is set aside and the rest flows', async (t) => {
-  const vm = await startVictoria();
-  const gate = await startInfluxGate({ target: vm.url, token: 'secret-token', org: 'home', bucket: 'sensors' });
-  const tmp = await makeTempDir('influx');
-  const rec = recordingLog();
-  const timers = new FakeTimers();
-  const sink = await makeInfluxSink(tmp.path, rec.log, { url: gate.url, ...clockOptions(timers), batchSize: 10 });
-  t.teardown(async () => {
-    await sink.stop();
-    await gate.stop();
-    await vm.stop();
-    await tmp.remove();
-  });
+  const { vm, gate, tmp, rec, timers, sink } = await sinkRig(t, true, { batchSize: 10 });
   const rejectedDir = join(tmp.path, 'rejected');
   writeFileSync(rejectedDir, 'not a directory\n');
   gate.rejectWhen((line) => (line.includes('temperature=20.15,') ? 'field type conflict' : undefined));
@@ -158,16 +137,7 @@ test('rejected/ not writable (a regular file): the 400 batch stays in the spool,
 });
 
 test('an unexpected error in the send loop is logged and retried: never an unhandled rejection', async (t) => {
-  const vm = await startVictoria();
-  const tmp = await makeTempDir('influx');
-  const rec = recordingLog();
-  const timers = new FakeTimers();
-  const sink = await makeInfluxSink(tmp.path, rec.log, { url: vm.url, ...clockOptions(timers) });
-  t.teardown(async () => {
-    await sink.stop();
-    await vm.stop();
-    await tmp.remove();
-  });
+  const { vm, tmp, rec, timers, sink } = await sinkRig(t, false);
   // The spool is real; its read() fails twice the way a bad disk would.
   const spool = (sink as unknown as { spool: { read: (n: number) => Promise<unknown> } }).spool;
   const read = spool.read.bind(spool);
