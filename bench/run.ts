@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --profile] [-- --throughput-only] [-- --api-only]`: the gateway's figures on this
+ * `npm run bench [-- --quick] [-- --profile] [-- --throughput-only] [-- --api-only] [-- --latency-only]`: the gateway's figures on this
  * machine, printed as one table (never a pass/fail test). See
  * docs/performance.md for the method and the figures of a full run.
  *
@@ -34,6 +34,8 @@ const profile = process.argv.includes('--profile');
 const throughputOnly = process.argv.includes('--throughput-only');
 /** Only the control side's rows (bench/control-side.ts: API, event stream, relay, RSS per configuration, start-up). */
 const apiOnly = process.argv.includes('--api-only');
+/** Only the latency run at 100 frames/s and the memory phase that follows it (for measuring the sink's wait). */
+const latencyOnly = process.argv.includes('--latency-only');
 /** Frames of the throughput run, from 100 simulated nodes. */
 const THROUGHPUT_FRAMES = quick ? 100_000 : 1_000_000;
 /** Real-time run at 100 frames/s for latency (and RSS at the real rate), s. */
@@ -181,16 +183,18 @@ async function main(): Promise<void> {
   const bin = build();
 
   if (apiOnly) return benchControlSide(bin, add, quick).then(printRows);
-  say('decoding alone');
-  const { lines } = simulatedLines(quick ? 50_000 : 200_000, NODES);
-  add('decoding alone: decodeLine + parseBrokerFrame + decodeMessage', benchDecode(lines, quick ? 3 : 10), 'lines/s', 0, '>= 500,000');
+  if (!latencyOnly) {
+    say('decoding alone');
+    const { lines } = simulatedLines(quick ? 50_000 : 200_000, NODES);
+    add('decoding alone: decodeLine + parseBrokerFrame + decodeMessage', benchDecode(lines, quick ? 3 : 10), 'lines/s', 0, '>= 500,000');
+  }
 
   const dir = await makeTempDir('bench');
   const pty = await startPtyPair();
   const vm = await startVictoria();
   const proxy = await startAckProxy(vm.url);
   try {
-    await throughput(bin, dir, pty, proxy);
+    if (!latencyOnly) await throughput(bin, dir, pty, proxy);
     if (!throughputOnly) await latencyAndMemory(bin, dir, pty, proxy);
   } finally {
     await proxy.stop();
@@ -198,8 +202,8 @@ async function main(): Promise<void> {
     await pty.stop();
     await dir.remove();
   }
-  if (!throughputOnly) for (const r of await benchRender()) add(r.name, r.value, r.unit, 2, '< 50');
-  if (!throughputOnly) await benchControlSide(bin, add, quick);
+  if (!throughputOnly && !latencyOnly) for (const r of await benchRender()) add(r.name, r.value, r.unit, 2, '< 50');
+  if (!throughputOnly && !latencyOnly) await benchControlSide(bin, add, quick);
   printRows();
 }
 
