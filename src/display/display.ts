@@ -12,9 +12,8 @@ import { EPD_2IN13B_V4, panelByName } from '../../epd/panels.ts';
 import { openRpioHal } from '../../epd/rpio-hal.ts';
 import { decideRefresh, type RefreshAction, type RefreshHistory } from './refresh-policy.ts';
 import { rasterizeInChild, type Rasterize } from './rasterize.ts';
-import { buildScreenModel, type ScreenModelOptions } from './screen-model.ts';
+import { buildScreenModel, type ScreenModel, type ScreenModelOptions } from './screen-model.ts';
 import type { ScreenState } from './screen-state.ts';
-import { buildScreenSvg } from './screen-svg.ts';
 
 /** Options of {@link Display}. */
 export interface DisplayOptions {
@@ -32,7 +31,7 @@ export interface DisplayOptions {
   timeZone?: string;
   /** Thresholds of the red marks; defaults in {@link ScreenModelOptions}. */
   marks?: Omit<ScreenModelOptions, 'timeZone'>;
-  /** SVG -> planes + PNG; default {@link rasterizeInChild} (keeps sharp out of the gateway's memory). */
+  /** Model -> layout -> planes + PNG; default {@link rasterizeInChild} (keeps opentype.js and sharp out of the gateway's memory). */
   rasterize?: Rasterize;
 }
 
@@ -48,6 +47,14 @@ export interface TickResult {
 export const TICK_CRON = '*/30 * * * * *';
 
 /**
+ * What a picture shows apart from the clock: equal keys mean the same
+ * picture, so the clock alone never redraws. `page` is the page drawn
+ * (`page % pages`), `width` × `height` carry the orientation.
+ */
+const screenKey = ({ clock: _clock, ...model }: ScreenModel, width: number, height: number, page: number): string =>
+  JSON.stringify({ ...model, width, height, page });
+
+/**
  * The status screen: draws the gateway's state, writes it as a PNG whenever it
  * changes, and refreshes the e-ink panel within Waveshare's limits (see
  * refresh-policy.ts). A missing or failing panel is logged; the PNG goes on.
@@ -61,8 +68,17 @@ export class Display {
   private task?: ScheduledTask;
   private running?: Promise<TickResult>;
   private readonly history: RefreshHistory = { partialsSinceFull: 0 };
-  private pngBody?: string;
-  private panelBody?: string;
+  private pngKey?: string;
+  private panelKey?: string;
+  /**
+   * Pages the last picture needed, as the rasteriser reported (they come from
+   * the font's metrics, which stay in the child). The key of a tick uses
+   * `page % pages`: exact whenever the model is the one drawn last, since the
+   * page count depends only on the model and the size; a different model already
+   * makes a different key, is drawn, and reports its own count. Only a page
+   * flip compared with an older picture on the panel may wait one more tick.
+   */
+  private pages = 1;
   private panelOpened = false;
   private readonly rasterize: Rasterize;
 
@@ -144,9 +160,9 @@ export class Display {
     const [width, height] = config.orientation === 'portrait' ? [geometry.width, geometry.height] : [geometry.height, geometry.width];
     const model = buildScreenModel({ ...this.options.getState(), nowMs }, { ...this.options.marks, timeZone: this.options.timeZone });
     const page = Math.floor(nowMs / (config.minRefreshS * 1000));
-    const drawing = buildScreenSvg(model, width, height, page);
+    const key = screenKey(model, width, height, page % this.pages);
     const action = this.driver
-      ? decideRefresh(this.history, nowMs, force || drawing.body !== this.panelBody, {
+      ? decideRefresh(this.history, nowMs, force || key !== this.panelKey, {
         minRefreshS: config.minRefreshS,
         partial: this.driver.partialReady,
         fullRefreshEvery: config.fullRefreshEvery,
@@ -154,15 +170,17 @@ export class Display {
         minuteOfDay: this.minuteOfDay(nowMs),
       })
       : 'none';
-    const pngDue = force || action !== 'none' || drawing.body !== this.pngBody;
+    const pngDue = force || action !== 'none' || key !== this.pngKey;
     if (!pngDue) return { pngWritten: false, action };
-    const { screen, png } = await this.rasterize(drawing.svg, geometry.hasRed);
+    const { screen, png, pages } = await this.rasterize({ model, width, height, page, hasRed: geometry.hasRed });
+    this.pages = pages;
+    const drawn = screenKey(model, width, height, page % pages);
     await this.writePng(png);
-    this.pngBody = drawing.body;
+    this.pngKey = drawn;
     if (action !== 'none' && this.driver) {
       const black = packPlane(screen.black, geometry);
       const red = geometry.hasRed ? packPlane(screen.red, geometry) : undefined;
-      if (await this.refreshPanel(action, { black, red }, nowMs)) this.panelBody = drawing.body;
+      if (await this.refreshPanel(action, { black, red }, nowMs)) this.panelKey = drawn;
     }
     return { pngWritten: true, action };
   }

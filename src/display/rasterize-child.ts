@@ -1,11 +1,11 @@
 /**
- * Child process of {@link rasterizeInChild}: takes one `{ svg, hasRed }`
- * message, answers with the ink planes and the PNG, and exits.
+ * Child process of {@link rasterizeInChild}: takes one {@link ScreenRequest}
+ * message, answers with the ink planes, the PNG and the page count, and exits.
  */
-import { rasterizeInProcess } from './rasterize.ts';
+import { rasterizeInProcess, type ScreenRequest } from './rasterize.ts';
 
-process.once('message', (request: { svg: string; hasRed: boolean }) => {
-  rasterizeInProcess(request.svg, request.hasRed).then(
+process.once('message', (request: ScreenRequest) => {
+  rasterizeInProcess(request).then(
     (raster) => process.send!(raster, () => process.exit(0)),
     (error: unknown) => process.send!({ error: error instanceof Error ? error.message : String(error) }, () => process.exit(1)),
   );

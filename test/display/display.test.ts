@@ -164,3 +164,23 @@ test('panel none: PNG only, portrait size on request', async (t) => {
   const meta = await sharp(join(dataDir, 'screen.png')).metadata();
   t.deepEqual([meta.width, meta.height], [122, 250]);
 });
+
+test('paging: a new page is a change, the clock is not; with one page a new page window is no change', async (t) => {
+  const { display, clock, dataDir, setState } = setUp(t, { config: displayConfig({ panel: 'none' }), rasterize: rasterizeInProcess });
+  const png = () => readFileSync(join(dataDir, 'screen.png'));
+  // A page lasts minRefreshS (180 s); many-rooms needs 3 pages in landscape. Start on page 1 of 3, not 0.
+  const pageMs = 180_000;
+  clock.now = Math.ceil(NOW / (3 * pageMs)) * 3 * pageMs + pageMs;
+  setState(STATES['many-rooms']);
+  t.true((await display.tick()).pngWritten);
+  const first = png();
+  clock.now += 120_000;
+  t.false((await display.tick()).pngWritten, 'same page, only the clock moved');
+  clock.now += 60_000;
+  t.true((await display.tick()).pngWritten, 'the next page');
+  t.notDeepEqual(png(), first);
+  setState(STATES['one-room']);
+  t.true((await display.tick()).pngWritten);
+  clock.now += pageMs;
+  t.false((await display.tick()).pngWritten, 'one page: the page window does not matter');
+});
