@@ -1,7 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ApiError } from './api-error.ts';
 import { Auth, requestToken, type Access } from './auth.ts';
 import { redactUrl } from './credentials.ts';
@@ -25,8 +24,8 @@ declare module 'fastify' {
   }
 }
 
-/** The fastify instance of the API, typed by its TypeBox schemas. */
-export type ApiApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+/** The fastify instance of the API (routes type their requests with fastify's route generics). */
+export type ApiApp = FastifyInstance;
 
 /** What every route module gets. */
 export interface RouteContext {
@@ -57,7 +56,7 @@ export async function buildApp(deps: HttpApiDeps, tokens: TokenFile, hub: SseHub
     forceCloseConnections: true,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  });
   const auth = new Auth(tokens, deps.config.openReads, log);
   let closed!: () => void;
   const closing = new Promise<void>((resolve) => { closed = resolve; });
@@ -98,7 +97,7 @@ export async function buildApp(deps: HttpApiDeps, tokens: TokenFile, hub: SseHub
   eventRoutes(app, ctx);
   sessionRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
-  for (const add of deps.routes ?? []) await add(app as unknown as FastifyInstance);
+  for (const add of deps.routes ?? []) await add(app);
   if (deps.static) await registerStatic(app, deps.static);
   return app;
 }

@@ -1,5 +1,5 @@
 /**
- * The HTTP API and web page (issue 11): fastify 5, routes with TypeBox
+ * The HTTP API and web page (issue 11): fastify 5, routes with plain JSON
  * schemas, `/openapi.json`, bearer tokens from a hashed tokens file, a
  * session cookie for the page, server-sent events.
  *

@@ -1,7 +1,6 @@
-import { Type } from 'typebox';
 import { ApiError } from '../api-error.ts';
 import type { ApiApp, RouteContext } from '../build-app.ts';
-import { ChannelParam, errors, MacParam, ref } from '../schemas.ts';
+import { array, ChannelParam, errors, MacParam, obj, ref } from '../schemas.ts';
 import { macParam, nodeOr404 } from './params.ts';
 
 const tags = ['nodes'];
@@ -10,17 +9,17 @@ const readErrors = errors(400, 401, 403);
 /** `GET /api/nodes`, `GET /api/nodes/{mac}`, `GET /api/nodes/{mac}/channels/{n}`. */
 export function nodeRoutes(app: ApiApp, { deps }: RouteContext): void {
   app.get('/api/nodes', {
-    schema: { tags, summary: 'Every node heard, in order of first contact', response: { 200: Type.Object({ nodes: Type.Array(ref('Node')) }), ...readErrors } },
+    schema: { tags, summary: 'Every node heard, in order of first contact', response: { 200: obj({ nodes: array(ref('Node')) }, ['nodes']), ...readErrors } },
   }, async () => ({ nodes: deps.nodes.list() }));
 
-  app.get('/api/nodes/:mac', {
-    schema: { tags, summary: 'One node', params: Type.Object({ mac: MacParam }), response: { 200: ref('Node'), ...readErrors, ...errors(404) } },
+  app.get<{ Params: { mac: string } }>('/api/nodes/:mac', {
+    schema: { tags, summary: 'One node', params: obj({ mac: MacParam }, ['mac']), response: { 200: ref('Node'), ...readErrors, ...errors(404) } },
   }, async (req) => nodeOr404(deps.nodes, macParam(req.params.mac)));
 
-  app.get('/api/nodes/:mac/channels/:n', {
+  app.get<{ Params: { mac: string; n: number } }>('/api/nodes/:mac/channels/:n', {
     schema: {
       tags, summary: 'One channel of a node (outlet, meter input, button)',
-      params: Type.Object({ mac: MacParam, n: ChannelParam }), response: { 200: ref('Channel'), ...readErrors, ...errors(404) },
+      params: obj({ mac: MacParam, n: ChannelParam }, ['mac', 'n']), response: { 200: ref('Channel'), ...readErrors, ...errors(404) },
     },
   }, async (req) => {
     const node = nodeOr404(deps.nodes, macParam(req.params.mac));

@@ -1,15 +1,14 @@
-import { Type } from 'typebox';
 import { ApiError } from '../api-error.ts';
 import { requestToken } from '../auth.ts';
 import type { ApiApp, RouteContext } from '../build-app.ts';
 import { clearedSessionCookie, credentialOf, sameOrigin, sessionCookie } from '../credentials.ts';
-import { errors } from '../schemas.ts';
+import { errors, obj } from '../schemas.ts';
 
 const tags = ['session'];
-const Identity = Type.Object({
-  id: Type.String({ description: 'First 8 hex digits of the token\'s hash' }),
-  scope: Type.Enum(['read', 'control']), label: Type.String(), createdAt: Type.String(),
-});
+const Identity = obj({
+  id: { type: 'string', description: 'First 8 hex digits of the token\'s hash' },
+  scope: { enum: ['read', 'control'] }, label: { type: 'string' }, createdAt: { type: 'string' },
+}, ['id', 'scope', 'label', 'createdAt']);
 
 /**
  * The page's login: `POST /api/session` checks a token and keeps it in the
@@ -17,12 +16,12 @@ const Identity = Type.Object({
  * token the request carries, `DELETE` forgets it.
  */
 export function sessionRoutes(app: ApiApp, { deps, auth }: RouteContext): void {
-  app.post('/api/session', {
+  app.post<{ Body: { token: string } }>('/api/session', {
     config: { access: 'public', rateLimit: { max: deps.config.controlRatePerMin, timeWindow: deps.tuning?.rateWindowMs ?? 60_000 } },
     schema: {
       tags, summary: 'Keep a token in an HttpOnly, SameSite=Strict cookie for the page',
-      body: Type.Object({ token: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
-      response: { 204: Type.Null({ description: 'Cookie set' }), ...errors(400, 401, 403, 429) },
+      body: obj({ token: { type: 'string', minLength: 1 } }, ['token'], { additionalProperties: false }),
+      response: { 204: { type: 'null', description: 'Cookie set' }, ...errors(400, 401, 403, 429) },
     },
   }, async (req, reply) => {
     if (req.headers.origin !== undefined && !sameOrigin(req.headers)) {
@@ -47,6 +46,6 @@ export function sessionRoutes(app: ApiApp, { deps, auth }: RouteContext): void {
 
   app.delete('/api/session', {
     config: { access: 'public' },
-    schema: { tags, summary: 'Forget the session cookie', response: { 204: Type.Null({ description: 'Cookie removed' }) } },
+    schema: { tags, summary: 'Forget the session cookie', response: { 204: { type: 'null', description: 'Cookie removed' } } },
   }, async (_req, reply) => reply.code(204).header('Set-Cookie', clearedSessionCookie()).send(null));
 }
