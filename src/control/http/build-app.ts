@@ -98,6 +98,6 @@ export async function buildApp(deps: HttpApiDeps, tokens: TokenFile, hub: SseHub
   sessionRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   for (const add of deps.routes ?? []) await add(app);
-  if (deps.static) await registerStatic(app, deps.static);
+  if (deps.static) registerStatic(app, deps.static);
   return app;
 }
