@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 import type { Spool } from '../spool/spool.ts';
 import type { SinkTimers } from './sink-timers.ts';
 
-/** Default period of sending the spool, ms. */
+/** Default longest wait between rounds of sending the spool, ms (a write to an idle sink does not wait for it). */
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 /** Default most lines per write request. */
 export const DEFAULT_BATCH_SIZE = 5000;
@@ -37,7 +37,10 @@ export interface InfluxSinkOptions {
   /** Where batches refused for good (400/422) are set aside, e.g. `<dataDir>/rejected`; bounded, see rejected-store.ts. */
   rejectedDir: string;
   log: Logger;
-  /** Default {@link DEFAULT_FLUSH_INTERVAL_MS}. */
+  /**
+   * Longest wait between rounds of sending, ms: a write to an idle sink is sent
+   * at the end of its event-loop turn, see {@link InfluxSink}. Default {@link DEFAULT_FLUSH_INTERVAL_MS}.
+   */
   flushIntervalMs?: number;
   /** Default {@link DEFAULT_BATCH_SIZE}. */
   batchSize?: number;

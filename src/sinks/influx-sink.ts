@@ -8,16 +8,30 @@ import {
   DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL_MS, DEFAULT_MAX_RETRY_MS, DEFAULT_MIN_RETRY_MS, DEFAULT_STOP_TIMEOUT_MS, DEFAULT_TIMEOUT_MS,
   SPLIT_FLOOR_BYTES, SPLIT_FLOOR_LINES, type InfluxSinkOptions, type InfluxSinkStats,
 } from './influx-sink-options.ts';
+import { FlushSchedule, type RoundOutcome } from './flush-schedule.ts';
 import type { Sink, SinkStatus } from './sink.ts';
-import { systemTimers, type SinkTimers, type TimerHandle } from './sink-timers.ts';
+import { systemTimers, type SinkTimers } from './sink-timers.ts';
 
 export * from './influx-sink-options.ts';
 
 /**
  * Sends points to InfluxDB 2.x (or anything speaking its v2 write API) with
- * the spool as the only buffer: `write()` appends to the spool; every
- * `flushIntervalMs` the oldest lines go out in requests of up to `batchSize`
- * lines (`precision=us`), and are acknowledged in the spool only after a 2xx.
+ * the spool as the only buffer: `write()` appends to the spool, and the
+ * oldest lines go out in requests of up to `batchSize` lines (`precision=us`),
+ * acknowledged in the spool only after a 2xx.
+ *
+ * The wait (flush-schedule.ts): when the sink is idle (no request in flight,
+ * not backing off), a write starts sending at the end of its event-loop turn,
+ * so a point waits about one turn plus one round trip, and the points written
+ * in one turn go in one request. Points written while a request is in flight
+ * go in the next one, sent as soon as that is acknowledged: under load the
+ * requests grow by themselves (everything that arrived during one round trip),
+ * never one per point. `flushIntervalMs` is only the longest wait between
+ * rounds (e.g. for what the spool recovered or wrote after a disk problem).
+ * While backing off after a failure, writes do not cut the wait short. A line
+ * is sent only once `spool.read()` has it, i.e. written to its segment file
+ * (in the page cache, not yet fsynced; lines held in memory while the disk
+ * refuses writes wait until they are written).
  * Uses the client's transport directly: `WriteApi` would keep its own retry
  * buffer in memory, which a crash loses and which would duplicate the spool.
  *
@@ -40,9 +54,7 @@ export class InfluxSink implements Sink {
   private readonly log: Logger;
   private readonly transport: Transport;
   private readonly path: string;
-  private running = false;
-  private timer: TimerHandle | undefined;
-  private current: Promise<void> = Promise.resolve();
+  private readonly schedule: FlushSchedule;
   private controller: AbortController | undefined;
   /** Set by stop(): no request may outlive it. */
   private stopDeadline: number | undefined;
@@ -75,16 +87,17 @@ export class InfluxSink implements Sink {
     this.path = `/api/v2/write?${q.toString()}`;
     this.retryMs = this.o.minRetryMs;
     this.maxLines = this.o.batchSize;
+    this.schedule = new FlushSchedule(this.timers, () => this.round());
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule(0);
+    this.schedule.start();
   }
 
+  /** Appends to the spool and, when the sink is idle, starts sending at the end of this event-loop turn. */
   write(points: readonly Point[]): void {
     this.spool.append(points.map(toLineProtocol));
+    this.schedule.wake();
   }
 
   status(): SinkStatus {
@@ -103,14 +116,11 @@ export class InfluxSink implements Sink {
 
   /** One last flush of what waits (at most `stopTimeoutMs`, then aborted), then closes the spool. */
   async stop(): Promise<void> {
-    const wasRunning = this.running;
-    this.running = false;
-    this.timers.clearTimeout(this.timer);
     const deadline = this.timers.now() + this.o.stopTimeoutMs;
     this.stopDeadline = deadline;
     const guard = this.timers.setTimeout(() => this.controller?.abort(), this.o.stopTimeoutMs);
     try {
-      await this.current;
+      const wasRunning = await this.schedule.stop();
       if (wasRunning && this.state.reachable) await this.flush(deadline);
     } catch (err) {
       this.log.error({ err }, 'final flush failed; unsent points stay in the spool');
@@ -120,34 +130,27 @@ export class InfluxSink implements Sink {
     }
   }
 
-  private schedule(delayMs: number): void {
-    this.timer = this.timers.setTimeout(() => {
-      this.current = this.round().then((next) => {
-        if (this.running) this.schedule(next);
-      });
-    }, delayMs);
-  }
-
   /** One flush that never rejects: an unexpected error is logged (once until it changes) and retried with back-off. */
-  private async round(): Promise<number> {
+  private async round(): Promise<RoundOutcome> {
     try {
       return await this.flush(Infinity);
     } catch (err) {
       this.counters.loopErrors += 1;
       const message = err instanceof Error ? err.message : String(err);
       try {
-        return this.failed(new InfluxWriteError('INFLUX_SINK_FAILED', `sending the spool failed: ${message}`, { retryable: true, cause: err }));
+        return { delayMs: this.failed(new InfluxWriteError('INFLUX_SINK_FAILED', `sending the spool failed: ${message}`, { retryable: true, cause: err })), backoff: true };
       } catch {
-        return this.o.maxRetryMs;
+        return { delayMs: this.o.maxRetryMs, backoff: true };
       }
     }
   }
 
-  /** Sends batches until the spool is empty or a write fails; resolves with the delay before the next round. */
-  private async flush(deadline: number): Promise<number> {
+  /** Sends batches until the spool is empty or a write fails; resolves with the wait before the next round. */
+  private async flush(deadline: number): Promise<RoundOutcome> {
+    const done = { delayMs: this.o.flushIntervalMs, backoff: false };
     while (this.timers.now() < Math.min(deadline, this.stopDeadline ?? Infinity)) {
       const batch = await this.spool.read(this.maxLines);
-      if (!batch) return this.o.flushIntervalMs;
+      if (!batch) return done;
       const body = batch.lines.join('\n');
       const err = await this.send(body);
       if (!err) {
@@ -157,9 +160,9 @@ export class InfluxSink implements Sink {
         continue;
       }
       const problem = await this.handleRefusal(err, batch, body);
-      if (problem) return this.failed(problem);
+      if (problem) return { delayMs: this.failed(problem), backoff: true };
     }
-    return this.o.flushIntervalMs;
+    return done;
   }
 
   /**
