@@ -13,7 +13,7 @@ import { REPO } from '../test/helpers/gateway-process.ts';
 const flags = process.argv.slice(2);
 /** Modules measured one by one: the control side's libraries, then the gateway's parts. */
 const ALONE = [
-  'fastify', '@fastify/swagger', '@fastify/static', '@fastify/rate-limit', '@fastify/type-provider-typebox', 'typebox', 'mqtt', 'prom-client', 'protobufjs',
+  'fastify', '@fastify/swagger', '@fastify/rate-limit', 'mqtt', 'prom-client', 'protobufjs',
   'pino', 'zod', 'serialport', 'yaml', '@influxdata/influxdb-client', 'node-cron', 'opentype.js',
   './dist/src/cli.js', './dist/src/main.js', './dist/src/control/http/index.js', './dist/src/control/metrics/index.js', './dist/src/control/mqtt/index.js', './dist/src/control/udp-meters/index.js',
 ];
