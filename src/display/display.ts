@@ -10,6 +10,7 @@ import { packPlane } from '../../epd/pack.ts';
 import type { PanelModel } from '../../epd/panel-model.ts';
 import { EPD_2IN13B_V4, panelByName } from '../../epd/panels.ts';
 import { openRpioHal } from '../../epd/rpio-hal.ts';
+import { localTime } from './local-time.ts';
 import { decideRefresh, type RefreshAction, type RefreshHistory } from './refresh-policy.ts';
 import { rasterizeInChild, type Rasterize } from './rasterize.ts';
 import { buildScreenModel, type ScreenModel, type ScreenModelOptions } from './screen-model.ts';
@@ -215,9 +216,6 @@ export class Display {
   }
 
   private minuteOfDay(nowMs: number): number {
-    const parts = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: 'numeric', hourCycle: 'h23', timeZone: this.options.timeZone })
-      .formatToParts(nowMs);
-    const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-    return get('hour') * 60 + get('minute');
+    return localTime(this.options.timeZone).minuteOfDay(nowMs);
   }
 }

@@ -1,6 +1,7 @@
 import { nodeHealth, type HealthOptions } from '../nodes/health.ts';
 import type { NodeState } from '../nodes/node-state.ts';
 import { UNKNOWN_ROOM } from '../nodes/registry.ts';
+import { localTime } from './local-time.ts';
 import type { ScreenState } from './screen-state.ts';
 
 /** Options of {@link buildScreenModel}: the time zone and how health is judged (src/nodes/health.ts). */
@@ -42,16 +43,27 @@ export const MAX_UNKNOWN_ROWS = 3;
 const fmt = (value: number | undefined, digits: number, unit: string): string =>
   value === undefined || !Number.isFinite(value) ? '' : `${value.toFixed(digits)}${unit}`;
 
+/**
+ * Room names in alphabetical order, case folded (ties by code point). Not
+ * `localeCompare`: its collation tables cost the process megabytes of ICU data.
+ */
+function byName(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x !== y) return x < y ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Turns the gateway's state into the lines the screen shows; rooms needing attention first. */
 export function buildScreenModel(state: ScreenState, options: ScreenModelOptions = {}): ScreenModel {
-  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: options.timeZone });
-  const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: options.timeZone });
-  const when = (ms: number): string => (day.format(ms) === day.format(state.nowMs) ? time.format(ms) : day.format(ms));
+  const zone = localTime(options.timeZone);
+  const today = zone.day(state.nowMs);
+  const when = (ms: number): string => { const day = zone.day(ms); return day === today ? zone.clock(ms) : day; };
   const byAttention = (a: RoomRow, b: RoomRow): number =>
-    Number(b.alerts.length > 0) - Number(a.alerts.length > 0) || a.name.localeCompare(b.name, 'en');
+    Number(b.alerts.length > 0) - Number(a.alerts.length > 0) || byName(a.name, b.name);
   const named = state.nodes.filter((n) => n.room !== UNKNOWN_ROOM).map((n) => roomRow(n, state.nowMs, when, options)).sort(byAttention);
   const banner = [sinkBanner(state.sink), ...(state.alerts ?? []).map((a) => `Alert: ${a}`)].filter(Boolean).join(' · ') || undefined;
-  return { title: state.gateway, clock: time.format(state.nowMs), banner, rows: [...named, ...unknownRows(state, when, options)] };
+  return { title: state.gateway, clock: zone.clock(state.nowMs), banner, rows: [...named, ...unknownRows(state, when, options)] };
 }
 
 /**

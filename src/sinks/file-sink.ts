@@ -107,7 +107,7 @@ export class FileSink implements Sink {
 
   /** Writes each day's lines (one write, one fsync); what does not reach the file whole stays pending. */
   private flush(): void {
-    for (const [day, lines] of [...this.pending].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [day, lines] of [...this.pending].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const path = join(this.o.dir, `${day}.lp`);
       try {
         const done = this.append(path, lines);
