@@ -22,6 +22,7 @@ export interface RoundOutcome {
 export class FlushSchedule {
   private running = false;
   private inRound = false;
+  /** Waiting out the back-off after a failed round (until the next round starts). */
   private backoff = false;
   private wakeQueued = false;
   /** Woken while a round was in progress. */
@@ -73,6 +74,7 @@ export class FlushSchedule {
 
   private run(): void {
     this.inRound = true;
+    this.backoff = false;
     this.missed = false;
     this.current = this.round().then(({ delayMs, backoff }) => {
       this.inRound = false;
