@@ -155,12 +155,12 @@ export class Pipeline {
       return;
     }
     this.counters.messages += 1;
-    const { room, lost } = acceptance;
+    const { room, lost, view } = acceptance;
     this.log.debug({ node: mac, room, boot: message.boot, seq: message.seq, rssi, lost }, 'message');
-    this.deps.submit((timeUs) => messageToPoints(message, { mac, room, gateway: this.deps.gateway, rssi, lost, timeUs }));
+    this.deps.submit((timeUs) => messageToPoints(message, { mac, room, gateway: this.deps.gateway, rssi, lost, timeUs }, view));
     const { bus } = this.deps;
     if (bus) {
-      const { view, state } = acceptance;
+      const { state } = acceptance;
       bus.emit('reading', { mac: state.mac, room, kind: view.kind, atMs, rssi, values: view.values, channels: view.channels });
       bus.emit('nodeChanged', { mac: state.mac });
     }

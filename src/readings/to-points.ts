@@ -1,5 +1,5 @@
 import { bool, float, int, type FieldValue, type Point } from '../points/point.ts';
-import { interpret, type ChannelValues, type MessageValues } from '../protocol/interpret.ts';
+import { interpret, type ChannelValues, type MessageValues, type MessageView } from '../protocol/interpret.ts';
 import type { BrokerEvent } from '../protocol/broker-frames.ts';
 import { formatMac } from '../protocol/mac.ts';
 import type { Message } from '../protocol/message.ts';
@@ -66,10 +66,12 @@ const POWER_FLOAT = ['voltage', 'current', 'power', 'energy'] as const;
  * with a button press (0x16). HELLO and RESULT: a `node` point (`lost`,
  * `rssi`, `status` if sent), and for RESULT the `relay` and `trip` state per
  * channel; no environment. Other kinds (RECEIPT, COMMAND, unknown): none.
+ * `view` is the message in display units when the caller has it already
+ * (the node registry interprets each message once); it is only read.
  */
-export function messageToPoints(message: Message, ctx: MessageContext): Point[] {
+export function messageToPoints(message: Message, ctx: MessageContext, view?: MessageView): Point[] {
   if (message.kind !== KIND.REPORT && message.kind !== KIND.HELLO && message.kind !== KIND.RESULT) return [];
-  const { values, channels } = interpret(message);
+  const { values, channels } = view ?? interpret(message);
   const sender = senderTags(ctx);
   const point = (measurement: string, fields: Fields, tags = sender.base): Point => ({ measurement, tags, fields, timeUs: ctx.timeUs });
   const points: Point[] = [];

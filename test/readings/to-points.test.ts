@@ -1,6 +1,6 @@
 import test from 'ava';
 import { toLineProtocol } from '../../src/points/point.ts';
-import { decodeMessage, encodeMessage, KIND, record, type RecordDraft } from '../../src/protocol/index.ts';
+import { decodeMessage, encodeMessage, interpret, KIND, record, type RecordDraft } from '../../src/protocol/index.ts';
 import { heartbeatToPoint, messageToPoints, Stamper } from '../../src/readings/index.ts';
 import { vectors } from '../protocol/vectors.ts';
 
@@ -45,6 +45,18 @@ for (const [name, rssi, lost, lines] of cases) {
     t.deepEqual(points.map(toLineProtocol), lines);
   });
 }
+
+test('points: the view the registry made is used, not a second interpretation of the message', (t) => {
+  const message = decodeMessage(Buffer.from(vectors.messages[0].hex, 'hex'));
+  const view = interpret(message);
+  t.deepEqual(messageToPoints(message, ctx, view), messageToPoints(message, ctx));
+  const other = { ...view, values: { temperature: 5 }, channels: [{ channel: 3, relay: true }] };
+  t.deepEqual(messageToPoints(message, ctx, other).map(toLineProtocol), [
+    `environment,${TAGS} temperature=5.0 1700000000000000`,
+    `node,${TAGS} lost=0i 1700000000000000`,
+    `power,channel=3,${TAGS} relay=true 1700000000000000`,
+  ]);
+});
 
 test('points: an unknown node is tagged room=unknown', (t) => {
   const message = decodeMessage(Buffer.from(vectors.messages[0].hex, 'hex'));
