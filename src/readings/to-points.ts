@@ -70,52 +70,66 @@ const POWER_FLOAT = ['voltage', 'current', 'power', 'energy'] as const;
  * (the node registry interprets each message once); it is only read.
  */
 export function messageToPoints(message: Message, ctx: MessageContext, view?: MessageView): Point[] {
-  if (message.kind !== KIND.REPORT && message.kind !== KIND.HELLO && message.kind !== KIND.RESULT) return [];
+  const { kind } = message;
+  if (kind !== KIND.REPORT && kind !== KIND.HELLO && kind !== KIND.RESULT) return [];
   const { values, channels } = view ?? interpret(message);
   const sender = senderTags(ctx);
-  const point = (measurement: string, fields: Fields, tags = sender.base): Point => ({ measurement, tags, fields, timeUs: ctx.timeUs });
+  const { timeUs } = ctx;
+  const report = kind === KIND.REPORT;
   const points: Point[] = [];
-  if (message.kind === KIND.REPORT) {
+  if (report) {
     const environment = environmentFields(values);
-    if (Object.keys(environment).length > 0) points.push(point('environment', environment));
+    if (environment !== undefined) points.push({ measurement: 'environment', tags: sender.base, fields: environment, timeUs });
   }
-  points.push(point('node', nodeFields(message.kind === KIND.REPORT ? values : { status: values.status }, ctx)));
-  const channelFilter = message.kind === KIND.REPORT ? channelFields : relayState;
+  points.push({ measurement: 'node', tags: sender.base, fields: nodeFields(values, report, ctx), timeUs });
   for (const channel of channels) {
-    const fields = channelFilter(channel);
+    const fields = report ? channelFields(channel) : relayState(channel, undefined);
+    if (fields === undefined && !(report && channel.press !== undefined)) continue;
     const tags = channelTags(sender, channel.channel);
-    if (Object.keys(fields).length > 0) points.push(point('power', fields, tags));
-    if (message.kind === KIND.REPORT && channel.press !== undefined) points.push(point('input', { press: int(channel.press) }, tags));
+    if (fields !== undefined) points.push({ measurement: 'power', tags, fields, timeUs });
+    if (report && channel.press !== undefined) points.push({ measurement: 'input', tags, fields: { press: int(channel.press) }, timeUs });
   }
   return points;
 }
 
-function environmentFields(values: MessageValues): Fields {
-  const fields: Fields = {};
-  for (const name of ENVIRONMENT) if (values[name] !== undefined) fields[name] = float(values[name]);
+/** The environment fields, or undefined when the message has none. */
+function environmentFields(values: MessageValues): Fields | undefined {
+  let fields: Fields | undefined;
+  for (const name of ENVIRONMENT) {
+    const value = values[name];
+    if (value !== undefined) (fields ??= {})[name] = float(value);
+  }
   return fields;
 }
 
-function nodeFields(values: MessageValues, ctx: MessageContext): Fields {
+/** A REPORT's node fields; of other kinds only `status` is stored. */
+function nodeFields(values: MessageValues, report: boolean, ctx: MessageContext): Fields {
   const fields: Fields = {};
-  if (values.battery !== undefined) fields.battery = float(values.battery);
+  if (report && values.battery !== undefined) fields.battery = float(values.battery);
   if (ctx.rssi !== undefined) fields.rssi = int(ctx.rssi);
-  for (const name of NODE_INT) if (values[name] !== undefined) fields[name] = int(values[name]);
+  if (report) {
+    for (const name of NODE_INT) if (values[name] !== undefined) fields[name] = int(values[name]);
+  } else if (values.status !== undefined) {
+    fields.status = int(values.status);
+  }
   fields.lost = int(ctx.lost);
   return fields;
 }
 
-function channelFields(channel: ChannelValues): Fields {
-  const fields: Fields = {};
-  for (const name of POWER_FLOAT) if (channel[name] !== undefined) fields[name] = float(channel[name]);
-  return { ...fields, ...relayState(channel) };
+/** A REPORT's power fields of one channel, or undefined when it has none. */
+function channelFields(channel: ChannelValues): Fields | undefined {
+  let fields: Fields | undefined;
+  for (const name of POWER_FLOAT) {
+    const value = channel[name];
+    if (value !== undefined) (fields ??= {})[name] = float(value);
+  }
+  return relayState(channel, fields);
 }
 
-/** What a RESULT says of a channel afterwards: its relay and any safety trip (section 4). */
-function relayState(channel: ChannelValues): Fields {
-  const fields: Fields = {};
-  if (channel.relay !== undefined) fields.relay = bool(channel.relay);
-  if (channel.trip !== undefined) fields.trip = int(channel.trip);
+/** What a RESULT says of a channel afterwards: its relay and any safety trip (section 4), added to `fields`. */
+function relayState(channel: ChannelValues, fields: Fields | undefined): Fields | undefined {
+  if (channel.relay !== undefined) (fields ??= {}).relay = bool(channel.relay);
+  if (channel.trip !== undefined) (fields ??= {}).trip = int(channel.trip);
   return fields;
 }
 
