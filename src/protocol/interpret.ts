@@ -1,5 +1,5 @@
 import type { Message } from './message.ts';
-import { KIND, RECORD_BY_TYPE, type KindName } from './records.ts';
+import { KIND, SPEC_BY_TYPE, type KindName } from './records.ts';
 
 /** Values of one channel (records after a 0x0f record), scaled to display units. */
 export interface ChannelValues {
@@ -51,6 +51,16 @@ const KIND_NAMES = new Map<number, KindName>(Object.entries(KIND).map(([name, co
 /** Name of a kind byte, or undefined when unknown. */
 export const kindName = (kind: number): KindName | undefined => KIND_NAMES.get(kind);
 
+type Channel = Record<string, number | boolean>;
+
+/** The entry of `channel` in `channels`, added at the end when new. */
+function channelIn(channels: Channel[], channel: number): Channel {
+  for (const entry of channels) if (entry.channel === channel) return entry;
+  const entry = { channel };
+  channels.push(entry);
+  return entry;
+}
+
 /**
  * Scales every record of a message to display units (raw / divisor of the
  * record table). Channel records (0x10-0x14) go to the channel selected by
@@ -58,15 +68,15 @@ export const kindName = (kind: number): KindName | undefined => KIND_NAMES.get(k
  */
 export function interpret(message: Message): MessageView {
   const values: Record<string, number | string> = {};
-  const channels = new Map<number, Record<string, number | boolean>>();
+  // Few channels per message: a short list searched in order is cheaper than a Map per message.
+  const channels: Channel[] = [];
   let channel = 0;
   for (const { type, raw } of message.records) {
-    const spec = RECORD_BY_TYPE.get(type)!;
+    const spec = SPEC_BY_TYPE[type]!;
     if (spec.name === 'channel') {
       channel = raw as number;
     } else if (spec.scope === 'channel') {
-      const target = channels.get(channel) ?? { channel };
-      channels.set(channel, target);
+      const target = channelIn(channels, channel);
       target[spec.name] = spec.name === 'relay' ? raw !== 0 : (raw as number) / spec.divisor;
     } else {
       values[spec.name] = typeof raw === 'string' ? raw : raw / spec.divisor;
@@ -75,6 +85,6 @@ export function interpret(message: Message): MessageView {
   return {
     kind: kindName(message.kind),
     values: values as MessageValues,
-    channels: [...channels.values()] as unknown as ChannelValues[],
+    channels: channels as unknown as ChannelValues[],
   };
 }

@@ -1,6 +1,6 @@
 import { ProtocolError } from './protocol-error.ts';
 import {
-  FORMAT_RANGE, FORMAT_SIZE, HEADER_BYTES, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, RECORD_BY_NAME, RECORD_BY_TYPE,
+  FORMAT_RANGE, FORMAT_SIZE, HEADER_BYTES, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, RECORD_BY_NAME, RECORD_BY_TYPE, SPEC_BY_TYPE,
   type RecordName, type RecordSpec,
 } from './records.ts';
 
@@ -48,9 +48,6 @@ export interface MessageDraft {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Record specs indexed by type byte: an array index is cheaper than a Map lookup on the hot path. */
-const SPEC_BY_TYPE: readonly (RecordSpec | undefined)[] = Array.from({ length: 256 }, (_, type) => RECORD_BY_TYPE.get(type));
 
 /** The value of a record at `buf[start..start+length)`, or undefined when its length is wrong for the format. */
 function readValue(spec: RecordSpec, buf: Buffer, start: number, length: number): number | string | undefined {

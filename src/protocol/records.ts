@@ -46,6 +46,8 @@ export const RECORDS: readonly RecordSpec[] = RECORD_ROWS;
 
 /** Row by type byte. */
 export const RECORD_BY_TYPE: ReadonlyMap<number, RecordSpec> = new Map(RECORDS.map((r) => [r.type, r]));
+/** Row by type byte, as an array of 256: an index is cheaper than a Map lookup on the per-record hot path. */
+export const SPEC_BY_TYPE: readonly (RecordSpec | undefined)[] = Array.from({ length: 256 }, (_, type) => RECORD_BY_TYPE.get(type));
 /** Row by name. */
 export const RECORD_BY_NAME: ReadonlyMap<RecordName, RecordSpec> = new Map(RECORDS.map((r) => [r.name, r]));
 
