@@ -29,35 +29,57 @@ export type SeqVerdict =
 export class SeqWindow {
   private boot: number | undefined;
   private head = 0;
-  private readonly recent = new Set<number>();
+  /** The last {@link SEQ_WINDOW} accepted seqs of this boot, a ring: fixed memory, nothing allocated per message. */
+  private readonly recent = new Uint16Array(SEQ_WINDOW);
+  /** How many of `recent` are in use. */
+  private count = 0;
+  /** Where the next seq goes (the oldest once the ring is full). */
+  private next = 0;
 
-  /** Judges a message and remembers it when it is new. */
-  accept(boot: number, seq: number): SeqVerdict & { recovered?: boolean } {
+  /** Judges a message and remembers it when it is new. The verdicts are shared, frozen objects. */
+  accept(boot: number, seq: number): SeqVerdict & { readonly recovered?: boolean } {
     if (boot !== this.boot) {
       this.boot = boot;
-      this.recent.clear();
+      this.forget();
       return this.take(seq, 0);
     }
-    if (this.recent.has(seq)) return { kind: 'duplicate' };
+    if (this.has(seq)) return DUPLICATE;
     const ahead = (seq - this.head + SEQ_MOD) % SEQ_MOD;
     if (ahead >= 1 && ahead <= SEQ_MOD / 2) return this.take(seq, ahead - 1);
     const behind = SEQ_MOD - ahead;
     if (behind <= SEQ_WINDOW) {
       this.remember(seq);
-      return { kind: 'new', lost: 0, recovered: true };
+      return RECOVERED;
     }
-    this.recent.clear();
+    this.forget();
     return this.take(seq, 0);
   }
 
   private take(seq: number, lost: number): SeqVerdict {
     this.head = seq;
     this.remember(seq);
-    return { kind: 'new', lost };
+    return lost === 0 ? NOTHING_LOST : { kind: 'new', lost };
   }
 
+  private has(seq: number): boolean {
+    const { recent } = this;
+    for (let i = 0; i < this.count; i++) if (recent[i] === seq) return true;
+    return false;
+  }
+
+  /** Adds a seq not remembered yet; past {@link SEQ_WINDOW} the oldest goes. */
   private remember(seq: number): void {
-    this.recent.add(seq);
-    if (this.recent.size > SEQ_WINDOW) this.recent.delete(this.recent.values().next().value!);
+    this.recent[this.next] = seq;
+    this.next = (this.next + 1) % SEQ_WINDOW;
+    if (this.count < SEQ_WINDOW) this.count += 1;
+  }
+
+  private forget(): void {
+    this.count = 0;
+    this.next = 0;
   }
 }
+
+const DUPLICATE: SeqVerdict = Object.freeze({ kind: 'duplicate' });
+const NOTHING_LOST: SeqVerdict = Object.freeze({ kind: 'new', lost: 0 });
+const RECOVERED: SeqVerdict & { readonly recovered: true } = Object.freeze({ kind: 'new', lost: 0, recovered: true });

@@ -33,7 +33,66 @@ for (const [name, steps] of cases) {
 test('seq window: memory stays bounded over a long run', (t) => {
   const window = new SeqWindow();
   for (let i = 0; i < 200_000; i += 1) window.accept(1, i % 65536);
-  t.is((window as unknown as { recent: Set<number> }).recent.size, SEQ_WINDOW);
+  t.is((window as unknown as { count: number }).count, SEQ_WINDOW);
+});
+
+/** The rules as first written: a Set of the last 64 accepted seqs, oldest dropped first. */
+class ReferenceWindow {
+  private boot: number | undefined;
+  private head = 0;
+  private readonly recent = new Set<number>();
+
+  accept(boot: number, seq: number): { kind: string; lost?: number; recovered?: boolean } {
+    if (boot !== this.boot) {
+      this.boot = boot;
+      this.recent.clear();
+      return this.take(seq, 0);
+    }
+    if (this.recent.has(seq)) return { kind: 'duplicate' };
+    const ahead = (seq - this.head + 65536) % 65536;
+    if (ahead >= 1 && ahead <= 32768) return this.take(seq, ahead - 1);
+    if (65536 - ahead <= SEQ_WINDOW) {
+      this.remember(seq);
+      return { kind: 'new', lost: 0, recovered: true };
+    }
+    this.recent.clear();
+    return this.take(seq, 0);
+  }
+
+  private take(seq: number, lost: number) {
+    this.head = seq;
+    this.remember(seq);
+    return { kind: 'new', lost };
+  }
+
+  private remember(seq: number): void {
+    this.recent.add(seq);
+    if (this.recent.size > SEQ_WINDOW) this.recent.delete(this.recent.values().next().value!);
+  }
+}
+
+test('property: the same verdicts as the reference for any run (repeats, late, gaps, restarts, new boots, past the window)', (t) => {
+  /** Go `d` seqs on, `times` times over, after moving to boot + `boot`. */
+  const step = fc.oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 1, max: 100 }).map((times) => ({ boot: 0, d: 1, times })) },
+    { weight: 2, arbitrary: fc.constantFrom(-65, -64, -63, -62, 0, 62, 63, 64, 65).map((d) => ({ boot: 0, d, times: 1 })) },
+    { weight: 3, arbitrary: fc.integer({ min: -80, max: 80 }).map((d) => ({ boot: 0, d, times: 1 })) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 65535 }).map((d) => ({ boot: 0, d, times: 1 })) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }).map((boot) => ({ boot, d: 0, times: 1 })) },
+  );
+  fc.assert(fc.property(fc.integer({ min: 0, max: 65535 }), fc.array(step, { maxLength: 100 }), (start, steps) => {
+    const window = new SeqWindow();
+    const reference = new ReferenceWindow();
+    let boot = 0;
+    let seq = start;
+    for (const [i, { boot: bump, d, times }] of steps.entries()) {
+      boot = (boot + bump) % 4;
+      for (let k = 0; k < times; k++) {
+        seq = (((seq + d) % 65536) + 65536) % 65536;
+        t.deepEqual({ ...window.accept(boot, seq) }, reference.accept(boot, seq), `step ${i}.${k}: boot ${boot} seq ${seq}`);
+      }
+    }
+  }), { numRuns: 300 });
 });
 
 test('property: any message repeated right away is a duplicate', (t) => {
