@@ -90,7 +90,8 @@ export class NodeRegistry {
 
   /** Takes one radio message heard from `mac` at `nowMs` (wall clock, ms); `rssi` in dBm when known. */
   accept(mac: string, rssi: number | undefined, message: Message, nowMs: number): Acceptance {
-    const node = this.nodeFor(normalizeMac(mac), nowMs);
+    // Kept nodes are keyed by the wire form, which RX lines use: found without normalizing (two regexes and two new strings).
+    const node = this.nodes.get(mac) ?? this.nodeFor(normalizeMac(mac), nowMs);
     if (node.state.room === UNKNOWN_ROOM) {
       this.unknown.delete(node.state.mac);
       this.unknown.set(node.state.mac, node);
@@ -177,6 +178,7 @@ export class NodeRegistry {
   }
 }
 
+const LATEST_KEYS = ['temperature', 'humidity', 'pressure', 'illuminance'] as const;
 const CHANNEL_KEYS = ['voltage', 'current', 'power', 'energy', 'relay', 'trip', 'powerOnState', 'currentLimit', 'humidityLimit'] as const;
 
 function updateState(state: NodeState, rssi: number | undefined, message: Message, view: MessageView, nowMs: number): void {
@@ -190,7 +192,7 @@ function updateState(state: NodeState, rssi: number | undefined, message: Messag
   if (values.status !== undefined) state.status = values.status;
   if (values.firmware !== undefined) state.firmware = values.firmware;
   if (values.capabilities !== undefined) state.capabilities = values.capabilities;
-  for (const key of ['temperature', 'humidity', 'pressure', 'illuminance'] as const) {
+  for (const key of LATEST_KEYS) {
     if (values[key] !== undefined) state.latest[key] = values[key];
   }
   for (const values of view.channels) {
