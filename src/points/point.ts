@@ -51,12 +51,12 @@ function formatField(field: FieldValue): string {
 
 /** Most series prefixes (and field keys) remembered; past it the memo starts over. */
 const MAX_MEMO = 4096;
-/** `measurement,tag=value,...` escaped and sorted, by an unambiguous key of the raw measurement and tags. */
+/** `measurement,tag=value,... ` (with the space before the fields) escaped and sorted, by an unambiguous key of the raw measurement and tags. */
 const prefixes = new Map<string, string>();
 /** The same, by tag-set object, for frozen tag sets that several points share (see src/readings). */
 const prefixesByTags = new WeakMap<object, Map<string, string>>();
-/** Escaped field keys. */
-const fieldKeys = new Map<string, string>();
+/** Escaped field keys with their `=`: [as the first field, after a comma]. */
+const fieldKeys = new Map<string, readonly [string, string]>();
 
 function formatPrefix(measurement: string, tags: Readonly<Record<string, string>>): string {
   const set = Object.keys(tags)
@@ -64,13 +64,13 @@ function formatPrefix(measurement: string, tags: Readonly<Record<string, string>
     .filter((k) => tags[k] !== '')
     .map((k) => `,${escapeKey(k)}=${escapeKey(tags[k])}`)
     .join('');
-  return `${escapeMeasurement(measurement)}${set}`;
+  return `${escapeMeasurement(measurement)}${set} `;
 }
 
 /**
- * The escaped series part of a line; the same few series repeat, so it is
- * formatted once per series. A frozen tag set (it cannot change) is looked up
- * by identity, without building a key.
+ * The escaped series part of a line and the space after it; the same few
+ * series repeat, so it is formatted once per series. A frozen tag set (it
+ * cannot change) is looked up by identity, without building a key.
  */
 function seriesPrefix(measurement: string, tags: Readonly<Record<string, string>>): string {
   if (!Object.isFrozen(tags)) return prefixByKey(measurement, tags);
@@ -99,24 +99,39 @@ function prefixByKey(measurement: string, tags: Readonly<Record<string, string>>
   return prefix;
 }
 
-function fieldKey(name: string): string {
+function fieldKey(name: string): readonly [string, string] {
   let escaped = fieldKeys.get(name);
   if (escaped === undefined) {
-    escaped = escapeKey(name);
+    const key = escapeKey(name);
+    escaped = [`${key}=`, `,${key}=`];
     if (fieldKeys.size >= MAX_MEMO) fieldKeys.clear();
     fieldKeys.set(name, escaped);
   }
   return escaped;
 }
 
+/** The points of one message share their time: its text (with the space before it) is kept for the next line. */
+let lastTimeUs = NaN;
+let lastTime = '';
+
 /**
  * Formats a point as one InfluxDB line-protocol line (no trailing newline),
  * timestamp in microseconds (the writer's precision is `us`). Tags are sorted
  * by key, as InfluxDB recommends for write performance; empty tag values are
- * left out. The escaped measurement and tag set is remembered per series.
+ * left out. The escaped measurement and tag set is remembered per series,
+ * each field key with its `=`, so a line is joined from few pieces.
  */
 export function toLineProtocol(point: Point): string {
-  let fields = '';
-  for (const k in point.fields) fields += `${fields === '' ? '' : ','}${fieldKey(k)}=${formatField(point.fields[k])}`;
-  return `${seriesPrefix(point.measurement, point.tags)} ${fields} ${point.timeUs}`;
+  let line = seriesPrefix(point.measurement, point.tags);
+  let next = 0;
+  for (const k in point.fields) {
+    line += fieldKey(k)[next];
+    line += formatField(point.fields[k]);
+    next = 1;
+  }
+  if (point.timeUs !== lastTimeUs) {
+    lastTimeUs = point.timeUs;
+    lastTime = ` ${point.timeUs}`;
+  }
+  return line + lastTime;
 }
