@@ -34,10 +34,20 @@ const MEASUREMENT_SPECIAL = /[, \\]/;
 const escapeKey = (s: string): string => (KEY_SPECIAL.test(s) ? s.replace(/[,= \\]/g, (c) => `\\${c}`) : s);
 const escapeMeasurement = (s: string): string => (MEASUREMENT_SPECIAL.test(s) ? s.replace(/[, \\]/g, (c) => `\\${c}`) : s);
 
+/** Integers from -128 (RSSI) to 1023 (counters, flags) are common field values: their text is made once each. */
+const SMALL_MIN = -128;
+const SMALL_INTS: string[] = new Array<string>(1024 + 128);
+
+function smallInt(value: number): string | undefined {
+  const at = value - SMALL_MIN;
+  if (!(Number.isInteger(value) && at >= 0 && at < SMALL_INTS.length)) return undefined;
+  return (SMALL_INTS[at] ??= `${value}i`);
+}
+
 function formatField(field: FieldValue): string {
   switch (field.type) {
     case 'int':
-      return `${field.value}i`;
+      return smallInt(field.value) ?? `${field.value}i`;
     case 'bool':
       return field.value ? 'true' : 'false';
     case 'float':

@@ -75,3 +75,11 @@ test('line protocol: a string field is quoted, with only " and \\ escaped (the c
   });
   t.is(line, 'command,node=a2:b2:c2:d2:e2:f4,room=Hall id=7i,action="text \\"hello\\" C:\\\\x, y=1",status="ok" 1');
 });
+
+test('line protocol: integers print the same inside and outside the remembered range, whatever the order', (t) => {
+  const values = [-129, -128, -61, -0, 0, 1, 1023, 1024, 65535, -2147483648, 1e21, 0.5, 1e-300];
+  const at = (value: number, timeUs: number): Point => ({ measurement: 'm', tags: {}, fields: { v: { type: 'int', value } }, timeUs });
+  for (const order of [values, [...values].reverse()]) {
+    for (const [i, value] of order.entries()) t.is(toLineProtocol(at(value, i % 2)), `m v=${value}i ${i % 2}`);
+  }
+});
