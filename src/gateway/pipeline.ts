@@ -155,12 +155,11 @@ export class Pipeline {
       return;
     }
     this.counters.messages += 1;
-    const { room, lost, view } = acceptance;
+    const { room, lost, view, state } = acceptance;
     this.log.debug({ node: mac, room, boot: message.boot, seq: message.seq, rssi, lost }, 'message');
-    this.deps.submit((timeUs) => messageToPoints(message, { mac, room, gateway: this.deps.gateway, rssi, lost, timeUs }, view));
+    this.deps.submit((timeUs) => messageToPoints(message, { mac, room, gateway: this.deps.gateway, rssi, lost, timeUs, node: state }, view));
     const { bus } = this.deps;
     if (bus) {
-      const { state } = acceptance;
       bus.emit('reading', { mac: state.mac, room, kind: view.kind, atMs, rssi, values: view.values, channels: view.channels });
       bus.emit('nodeChanged', { mac: state.mac });
     }

@@ -19,28 +19,36 @@ export interface MessageContext {
   readonly lost: number;
   /** Receive time, integer microseconds since the epoch (see Stamper). */
   readonly timeUs: number;
+  /**
+   * The sender's entry in the node registry (its `NodeState`), kept as a key
+   * only: the sender's tag sets are remembered with it, so there are as many
+   * as the registry keeps nodes and they go when it forgets one. Without it
+   * the tag sets are made for this message alone.
+   */
+  readonly node?: object;
 }
 
 type Fields = Record<string, FieldValue>;
 
-/** The tag sets of one sender, made once, frozen and shared by its points (see toLineProtocol). */
+/** The tag sets of one sender, frozen and shared by its points (see toLineProtocol, which remembers their prefixes). */
 interface SenderTags {
+  /** What they were made of; another room (config reload) or gateway name makes new ones. */
+  readonly room: string;
+  readonly gateway: string;
   readonly base: Readonly<Record<string, string>>;
   /** `base` plus `channel`, by channel number. */
   readonly channels: Map<number, Readonly<Record<string, string>>>;
 }
 
-/** Most senders whose tags are remembered; past it the memo starts over. */
-const MAX_SENDERS = 4096;
-const senders = new Map<string, SenderTags>();
+/** By the registry's node entry: held weakly, so they live exactly as long as the registry keeps the node. */
+const senders = new WeakMap<object, SenderTags>();
 
 function senderTags(ctx: MessageContext): SenderTags {
-  const key = `${ctx.mac}\n${ctx.room}\n${ctx.gateway}`;
-  let tags = senders.get(key);
-  if (tags === undefined) {
-    tags = { base: Object.freeze({ room: ctx.room, node: formatMac(ctx.mac), gateway: ctx.gateway }), channels: new Map() };
-    if (senders.size >= MAX_SENDERS) senders.clear();
-    senders.set(key, tags);
+  const { node, room, gateway } = ctx;
+  let tags = node === undefined ? undefined : senders.get(node);
+  if (tags === undefined || tags.room !== room || tags.gateway !== gateway) {
+    tags = { room, gateway, base: Object.freeze({ room, node: formatMac(ctx.mac), gateway }), channels: new Map() };
+    if (node !== undefined) senders.set(node, tags);
   }
   return tags;
 }
