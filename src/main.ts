@@ -72,6 +72,7 @@ export class Gateway {
   private timeTimer: NodeJS.Timeout | undefined;
   /** In start order; stopped in reverse. */
   private readonly services: Service[];
+  private readonly stopProgress: { current?: string } = {};
   private readonly options: GatewayOptions;
   private readonly commandLink: CommandBusLink;
   /** The alert service's firing alerts for the panel, once it is configured. */
@@ -194,8 +195,13 @@ export class Gateway {
 
   /** Stops reading, then every service in reverse: the sink's last flush is bounded in time, the panel sleeps. */
   async stop(): Promise<void> {
-    const stopMs = await stopServices(this.services, this.log);
+    const stopMs = await stopServices(this.services, this.log, this.stopProgress);
     this.log.info({ ...this.pipeline.counters, heldReadings: this.guard.status.held, stopMs }, 'gateway stopped');
+  }
+
+  /** The service {@link stop} waits for now, if it is stopping. */
+  stoppingService(): string | undefined {
+    return this.stopProgress.current;
   }
 
   /** SIGHUP: takes the node names of a new, already validated config. Other keys need a restart. */

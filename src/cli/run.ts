@@ -107,7 +107,7 @@ async function serve(file: string, config: Config, log: Logger): Promise<number>
   process.off('SIGHUP', onHup);
   log.info({ signal }, 'stopping');
   const deadline = setTimeout(() => {
-    log.error('stop took too long; exiting with unsent points left in the spool');
+    log.error({ waitingFor: gateway.stoppingService() }, 'stop took too long; exiting with unsent points left in the spool');
     process.exit(1);
   }, STOP_DEADLINE_MS);
   await gateway.stop();

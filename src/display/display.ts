@@ -70,6 +70,8 @@ export class Display {
   private panel?: PanelModel;
   private driver?: EpdDriver;
   private timer?: NodeJS.Timeout;
+  /** Aborted by {@link stop}: a drawing under way is abandoned. */
+  private stopping = new AbortController();
   private running?: Promise<TickResult>;
   private readonly history: RefreshHistory = { partialsSinceFull: 0 };
   private pngKey?: string;
@@ -138,13 +140,17 @@ export class Display {
   }
 
   /**
-   * Cancels the schedule, waits for a refresh under way and cuts the panel's
+   * Cancels the schedule, abandons a drawing under way (its child is killed:
+   * a slow drawing on a busy Pi must not eat the sink's last flush out of the
+   * 5 s stop), waits for a panel refresh under way and cuts the panel's
    * power (it already sleeps; between partial refreshes it sleeps powered to keep its RAM).
    */
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.stopping.abort();
     await this.running?.catch(() => undefined);
+    this.stopping = new AbortController();
     this.driver?.powerOff();
   }
 
@@ -180,7 +186,7 @@ export class Display {
       : 'none';
     const pngDue = force || action !== 'none' || key !== this.pngKey;
     if (!pngDue) return { pngWritten: false, action };
-    const { screen, png, pages } = await this.rasterize({ model, width, height, page, hasRed: geometry.hasRed });
+    const { screen, png, pages } = await this.rasterize({ model, width, height, page, hasRed: geometry.hasRed }, this.stopping.signal);
     this.pages = pages;
     const drawn = screenKey(model, width, height, page % pages);
     await this.writePng(png);

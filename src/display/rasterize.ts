@@ -26,7 +26,8 @@ export interface Raster {
 }
 
 /** Lays the screen out (screen-svg.ts) and turns it into ink planes and a PNG. */
-export type Rasterize = (request: ScreenRequest) => Promise<Raster>;
+/** Draws `request`; `signal` (the display stopping) abandons a drawing under way where it can. */
+export type Rasterize = (request: ScreenRequest, signal?: AbortSignal) => Promise<Raster>;
 
 /** Longest a child may take for one screen, ms; a Pi Zero 2W needs about 1 s. */
 export const DEFAULT_RASTERIZE_TIMEOUT_MS = 30_000;
@@ -52,20 +53,28 @@ const CHILD = fileURLToPath(new URL(`./rasterize-child${extname(fileURLToPath(im
  * Pi Zero 2W. The gateway sends the screen model, never loads the fonts.
  */
 export function rasterizeInChild(timeoutMs = DEFAULT_RASTERIZE_TIMEOUT_MS): Rasterize {
-  return (request) => new Promise<Raster>((resolve, reject) => {
+  return (request, signal) => new Promise<Raster>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new GatewayError('DISPLAY_RASTERIZE', 'rasterising the screen abandoned: the display is stopping'));
+      return;
+    }
     const child = fork(CHILD, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk.slice(0, 2000); });
     const fail = (why: string): void => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', abandon);
       child.kill('SIGKILL');
       reject(new GatewayError('DISPLAY_RASTERIZE', `rasterising the screen failed: ${why}${stderr ? `: ${stderr.trim()}` : ''}`, { retryable: true }));
     };
     const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
+    const abandon = (): void => fail('abandoned: the display is stopping');
+    signal?.addEventListener('abort', abandon, { once: true });
     child.once('error', (error) => fail(error.message));
     child.once('exit', (code, signal) => fail(`child exited (${code ?? signal}) before answering`));
     child.once('message', (message) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', abandon);
       child.removeAllListeners('exit');
       const answer = message as { error?: string; screen?: RenderedScreen; png?: Uint8Array; pages?: number };
       if (answer.error || !answer.screen || !answer.png || !Number.isInteger(answer.pages) || answer.pages! < 1) {

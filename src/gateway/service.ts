@@ -38,11 +38,13 @@ export async function startServices(services: readonly Service[], log: Logger): 
 /**
  * Stops `services` in reverse order; one that fails is logged and the rest
  * still stop. Resolves with how long each took, ms (the stop log shows them:
- * the service has 5 s in all).
+ * the service has 5 s in all). `progress.current` names the service stopping
+ * now, so a stop that runs out of time can say what it waited for.
  */
-export async function stopServices(services: readonly Service[], log: Logger): Promise<Record<string, number>> {
+export async function stopServices(services: readonly Service[], log: Logger, progress: { current?: string } = {}): Promise<Record<string, number>> {
   const took: Record<string, number> = {};
   for (const s of [...services].reverse()) {
+    progress.current = s.name;
     const start = performance.now();
     try {
       await s.stop();
@@ -51,5 +53,6 @@ export async function stopServices(services: readonly Service[], log: Logger): P
     }
     took[s.name] = Math.round(performance.now() - start);
   }
+  progress.current = undefined;
   return took;
 }

@@ -44,3 +44,13 @@ test('the child draws what the in-process rasteriser draws and reports the pages
   t.deepEqual(child.screen, here.screen);
   t.deepEqual(child.png, here.png);
 });
+
+test('a drawing under way is abandoned when the display stops: the child is killed and the promise rejects at once, naming why', async (t) => {
+  const model = buildScreenModel(STATES['many-rooms'], { timeZone: 'UTC' });
+  const stopping = new AbortController();
+  const drawing = rasterizeInChild()({ model, width: 250, height: 122, page: 0, hasRed: true }, stopping.signal);
+  setTimeout(() => stopping.abort(), 50);
+  const error = await t.throwsAsync(drawing);
+  t.regex(error.message, /abandoned: the display is stopping/);
+  await t.throwsAsync(rasterizeInChild()({ model, width: 250, height: 122, page: 0, hasRed: true }, stopping.signal), { message: /abandoned/ });
+});
