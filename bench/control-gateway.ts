@@ -13,7 +13,7 @@ import { waitFor } from '../test/helpers/wait-for.ts';
  * (space-separated; empty for none). Default the flags the systemd unit and
  * run-forever.sh start the service with, so the figures are the service's.
  */
-export const GATEWAY_NODE_FLAGS = (process.env.GATEWAY_NODE_FLAGS ?? '--max-semi-space-size=1').split(' ').filter(Boolean);
+export const GATEWAY_NODE_FLAGS = (process.env.GATEWAY_NODE_FLAGS ?? '--max-semi-space-size=1 --heap-growing-percent=25').split(' ').filter(Boolean);
 
 /** Which parts of the service a bench gateway turns on besides the pipeline. */
 export interface Parts {

@@ -113,7 +113,7 @@ while :; do /bin/sleep 0.05; done
   t.is(code, 0);
   t.deepEqual((await readFile(join(dir.path, 'waits'), 'utf8')).trim().split('\n'), ['5', '10', '20', '20']);
   const text = await readFile(log, 'utf8');
-  t.regex(text, /gateway run 1: --max-semi-space-size=1 \/opt\/x\/bin\/espnow-gateway\.js run --config \/etc\/x\.yaml/);
+  t.regex(text, /gateway run 1: --max-semi-space-size=1 --heap-growing-percent=25 \/opt\/x\/bin\/espnow-gateway\.js run --config \/etc\/x\.yaml/);
   t.is(text.match(/gateway exited with status 3; restarting/g)?.length, 4);
   t.regex(text, /gateway got SIGTERM[\s\S]*run-forever: stopped/);
 });
