@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --profile] [-- --throughput-only] [-- --api-only] [-- --latency-only]`: the gateway's figures on this
+ * `npm run bench [-- --quick] [-- --profile] [-- --throughput-only] [-- --api-only] [-- --latency-only] [-- --replay-only]`: the gateway's figures on this
  * machine, printed as one table (never a pass/fail test). See
  * docs/performance.md for the method and the figures of a full run.
  *
@@ -27,6 +27,8 @@ import { benchDecode, simulatedLines } from './decode.ts';
 import { procStats } from './proc-stats.ts';
 import { benchRender } from './render.ts';
 import { benchControlSide } from './control-side.ts';
+import { GATEWAY_NODE_FLAGS } from './control-gateway.ts';
+import { replayRows } from './replay.ts';
 
 const quick = process.argv.includes('--quick');
 const profile = process.argv.includes('--profile');
@@ -36,6 +38,10 @@ const throughputOnly = process.argv.includes('--throughput-only');
 const apiOnly = process.argv.includes('--api-only');
 /** Only the latency run at 100 frames/s and the memory phase that follows it (for measuring the sink's wait). */
 const latencyOnly = process.argv.includes('--latency-only');
+/** Only the replay of a spooled backlog (bench/replay.ts). */
+const replayOnly = process.argv.includes('--replay-only');
+/** Points in the replayed backlog. */
+const REPLAY_POINTS = quick ? 200_000 : 1_000_000;
 /** Frames of the throughput run, from 100 simulated nodes. */
 const THROUGHPUT_FRAMES = quick ? 100_000 : 1_000_000;
 /** Real-time run at 100 frames/s for latency (and RSS at the real rate), s. */
@@ -69,7 +75,7 @@ async function startGateway(bin: string, dir: TempDir, name: string, pty: PtyPai
     influx: { url, org: 'home', bucket: 'sensors', token: 'bench' }, // flushIntervalMs, batchSize: the defaults
     clock: { requireSync: false },
   }));
-  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), bin, 'run', '--config', config];
+  const args = [...GATEWAY_NODE_FLAGS, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), bin, 'run', '--config', config];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const logs = collectLogs(child);
   await waitFor(() => logs.some((l) => l.msg === 'broker serial port open'), 20_000, `${name}: port open`);
@@ -183,7 +189,8 @@ async function main(): Promise<void> {
   const bin = build();
 
   if (apiOnly) return benchControlSide(bin, add, quick).then(printRows);
-  if (!latencyOnly) {
+  const only = throughputOnly || latencyOnly || replayOnly;
+  if (!latencyOnly && !replayOnly) {
     say('decoding alone');
     const { lines } = simulatedLines(quick ? 50_000 : 200_000, NODES);
     add('decoding alone: decodeLine + parseBrokerFrame + decodeMessage', benchDecode(lines, quick ? 3 : 10), 'lines/s', 0, '>= 500,000');
@@ -194,16 +201,17 @@ async function main(): Promise<void> {
   const vm = await startVictoria();
   const proxy = await startAckProxy(vm.url);
   try {
-    if (!latencyOnly) await throughput(bin, dir, pty, proxy);
-    if (!throughputOnly) await latencyAndMemory(bin, dir, pty, proxy);
+    if (!only || throughputOnly) await throughput(bin, dir, pty, proxy);
+    if (!only || latencyOnly) await latencyAndMemory(bin, dir, pty, proxy);
+    if (!only || replayOnly) await replayRows(bin, dir.path, pty, proxy, REPLAY_POINTS, add);
   } finally {
     await proxy.stop();
     await vm.stop();
     await pty.stop();
     await dir.remove();
   }
-  if (!throughputOnly && !latencyOnly) for (const r of await benchRender()) add(r.name, r.value, r.unit, 2, '< 50');
-  if (!throughputOnly && !latencyOnly) await benchControlSide(bin, add, quick);
+  if (!only) for (const r of await benchRender()) add(r.name, r.value, r.unit, 2, '< 50');
+  if (!only) await benchControlSide(bin, add, quick);
   printRows();
 }
 
