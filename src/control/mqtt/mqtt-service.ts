@@ -208,7 +208,12 @@ export class MqttService implements Service {
     this.timer = timers.setTimeout(tick, every);
   }
 
-  /** Publishes once the current burst of bus events is done, so a burst costs one message per topic and the pipeline only fills a map. */
+  /**
+   * Publishes once the current event-loop turn is done, so the turn's burst of
+   * bus events costs one message per state topic (events are all sent) and the
+   * pipeline only fills a map. mqtt-packet corks the socket for each packet
+   * until the next tick, so the whole flush leaves in one socket write.
+   */
   private flushSoon(): void {
     if (this.flushing) return;
     this.flushing = true;

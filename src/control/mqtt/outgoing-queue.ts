@@ -9,15 +9,20 @@ export interface OutgoingMessage {
 export const DEFAULT_MAX_QUEUED = 5000;
 
 /**
- * What waits to be published while the client sends: one message per topic
- * (a newer state replaces the older one still waiting, so a flood of readings
- * for one node costs one slot), oldest first, at most `maxEntries` (the
- * oldest is dropped past it and counted). Nothing waits while the broker is
- * away: the service refills the queue with the whole state on connect.
+ * What waits to be published while the client sends, oldest first. A
+ * retained message is state: a newer one for its topic replaces the one still
+ * waiting (a flood of readings for one node costs one slot, and the broker
+ * keeps only the latest anyway). A message that is not retained is an event
+ * (a command's status, a refusal, an alert): it is never replaced, each one
+ * is sent. At most `maxEntries` wait (past it the oldest is dropped and
+ * counted). Nothing waits while the broker is away: the service refills the
+ * queue with the whole state on connect.
  */
 export class OutgoingQueue {
+  /** By topic for retained messages; by a key no topic can have (MQTT forbids U+0000 in topics) for events. */
   private readonly entries = new Map<string, OutgoingMessage>();
   private readonly maxEntries: number;
+  private events = 0;
   /** Messages dropped because the queue was full. */
   dropped = 0;
 
@@ -26,10 +31,15 @@ export class OutgoingQueue {
     this.maxEntries = maxEntries;
   }
 
-  /** Queues `message`, replacing one for the same topic; returns false when that dropped the oldest. */
+  /** Queues `message`, replacing a retained one for the same topic; returns false when that dropped the oldest. */
   put(message: OutgoingMessage): boolean {
-    this.entries.delete(message.topic);
-    this.entries.set(message.topic, message);
+    if (message.retain) {
+      this.entries.delete(message.topic);
+      this.entries.set(message.topic, message);
+    } else {
+      this.events += 1;
+      this.entries.set(`\u0000${this.events}`, message);
+    }
     if (this.entries.size <= this.maxEntries) return true;
     this.entries.delete(this.entries.keys().next().value!);
     this.dropped += 1;
@@ -38,10 +48,10 @@ export class OutgoingQueue {
 
   /** The oldest message, removed; undefined when empty. */
   take(): OutgoingMessage | undefined {
-    const first = this.entries.values().next();
+    const first = this.entries.entries().next();
     if (first.done) return undefined;
-    this.entries.delete(first.value.topic);
-    return first.value;
+    this.entries.delete(first.value[0]);
+    return first.value[1];
   }
 
   get size(): number {

@@ -38,3 +38,28 @@ test('outgoing queue: a flood of one topic takes one slot', (t) => {
   t.is(q.dropped, 0);
   t.is(q.take()?.payload, '9999');
 });
+
+test('outgoing queue: events (not retained) are never replaced: two refusals on one topic are both sent, in order among the states', (t) => {
+  const q = new OutgoingQueue();
+  q.put({ topic: 'espnow-gateway/commands/refused', payload: 'first', retain: false });
+  q.put(m('a', '1'));
+  q.put({ topic: 'espnow-gateway/commands/refused', payload: 'second', retain: false });
+  q.put({ topic: 'espnow-gateway/commands/7', payload: 'accepted', retain: false });
+  q.put({ topic: 'espnow-gateway/commands/7', payload: 'sent', retain: false });
+  q.put(m('a', '2'));
+  const out: string[] = [];
+  for (let x = q.take(); x; x = q.take()) out.push(`${x.topic} ${x.payload}`);
+  t.deepEqual(out, [
+    'espnow-gateway/commands/refused first', 'espnow-gateway/commands/refused second',
+    'espnow-gateway/commands/7 accepted', 'espnow-gateway/commands/7 sent', 'a 2',
+  ]);
+});
+
+test('outgoing queue: events count toward the bound like states; the oldest goes first', (t) => {
+  const q = new OutgoingQueue(2);
+  q.put({ topic: 'e', payload: '1', retain: false });
+  q.put({ topic: 'e', payload: '2', retain: false });
+  t.false(q.put({ topic: 'e', payload: '3', retain: false }));
+  t.is(q.dropped, 1);
+  t.deepEqual([q.take()?.payload, q.take()?.payload, q.take()], ['2', '3', undefined]);
+});
