@@ -60,7 +60,7 @@ const NODE_TIMERS: CommandTimers = { setTimeout: (fn, ms) => setTimeout(fn, ms),
  * broker: the gateway runs without it, mqtt.js reconnects with a doubling
  * delay, and every (re)connect publishes the whole retained state again.
  * Publishing never blocks the pipeline: messages wait in a bounded queue,
- * one per topic, and only while connected.
+ * one per state topic (events all), and only while connected.
  */
 export class MqttService implements Service {
   readonly name = 'mqtt';
@@ -212,7 +212,8 @@ export class MqttService implements Service {
    * Publishes once the current event-loop turn is done, so the turn's burst of
    * bus events costs one message per state topic (events are all sent) and the
    * pipeline only fills a map. mqtt-packet corks the socket for each packet
-   * until the next tick, so the whole flush leaves in one socket write.
+   * until the next tick, so a flush leaves in one socket write (more once the
+   * socket's buffer is full: the rest waits for `drain`).
    */
   private flushSoon(): void {
     if (this.flushing) return;

@@ -43,34 +43,65 @@ export interface ChannelStatePayload {
   readonly updated: string;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+let isoSecond = NaN;
+let isoPrefix = '';
+
+/** `new Date(ms).toISOString()`, with the part up to the second made once per second (a burst stamps thousands of messages within one). */
+function iso(ms: number): string {
+  const whole = Math.trunc(ms);
+  const second = Math.floor(whole / 1000);
+  if (second !== isoSecond) {
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, -4);
+    isoSecond = second;
+  }
+  const milli = whole - second * 1000;
+  return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
 const onOff = (on: boolean): OnOff => (on ? 'ON' : 'OFF');
 
-/** Drops undefined values, so JSON has a key only when there is a value. */
-function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+type Draft = Record<string, unknown>;
+
+/** Sets `key` only when there is a value, so JSON has a key only when there is a value (in the order the keys are set). */
+function put(o: Draft, key: string, value: unknown): void {
+  if (value !== undefined) o[key] = value;
 }
 
 /** The retained state of a node. */
 export function nodeStatePayload(node: NodeView): NodeStatePayload {
-  return defined({
-    mac: node.mac, room: node.room, firmware: node.firmware, interval: node.intervalS,
-    temperature: node.latest.temperature, humidity: node.latest.humidity,
-    pressure: node.latest.pressure, illuminance: node.latest.illuminance,
-    battery: node.batteryV, rssi: node.rssi, last_seen: iso(node.lastSeenMs),
-    silent: node.health.silent, battery_low: node.health.batteryLow, tripped: node.health.tripped,
-  });
+  const o: Draft = { mac: node.mac, room: node.room };
+  put(o, 'firmware', node.firmware);
+  put(o, 'interval', node.intervalS);
+  put(o, 'temperature', node.latest.temperature);
+  put(o, 'humidity', node.latest.humidity);
+  put(o, 'pressure', node.latest.pressure);
+  put(o, 'illuminance', node.latest.illuminance);
+  put(o, 'battery', node.batteryV);
+  put(o, 'rssi', node.rssi);
+  o.last_seen = iso(node.lastSeenMs);
+  o.silent = node.health.silent;
+  o.battery_low = node.health.batteryLow;
+  o.tripped = node.health.tripped;
+  return o as unknown as NodeStatePayload;
 }
 
 /** The retained state of one channel. */
 export function channelStatePayload(channel: ChannelView): ChannelStatePayload {
+  const o: Draft = { channel: channel.channel };
+  put(o, 'voltage', channel.voltage);
+  put(o, 'current', channel.current);
+  put(o, 'power', channel.power);
+  put(o, 'energy', channel.energy);
+  if (channel.relay !== undefined) o.relay = onOff(channel.relay);
+  put(o, 'trip', channel.trip);
   const pending = channel.pendingCommand;
-  return defined({
-    channel: channel.channel, voltage: channel.voltage, current: channel.current, power: channel.power,
-    energy: channel.energy, relay: channel.relay === undefined ? undefined : onOff(channel.relay), trip: channel.trip,
-    pending: pending && defined({ id: pending.id, status: pending.status, state: pending.state && onOff(pending.state === 'on') }),
-    updated: iso(channel.updatedMs),
-  });
+  if (pending) {
+    const p: Draft = { id: pending.id, status: pending.status };
+    if (pending.state) p.state = onOff(pending.state === 'on');
+    o.pending = p;
+  }
+  o.updated = iso(channel.updatedMs);
+  return o as unknown as ChannelStatePayload;
 }
 
 /** `offline` once the node missed 3 of its intervals (health.silent), else `online`. */
@@ -78,11 +109,15 @@ export const nodeAvailability = (node: NodeView): 'online' | 'offline' => (node.
 
 /** What `<base>/commands/<id>` carries: the command as the queue shows it, without its history. */
 export function commandStatusPayload(command: CommandView): Record<string, unknown> {
-  return defined({
-    id: command.id, mac: command.mac, room: command.room, channel: command.channel,
-    action: command.action, requested: command.requested, source: command.source,
-    status: command.status, reason: command.reason, updated: iso(command.updatedMs),
-  });
+  const o: Draft = { id: command.id, mac: command.mac, room: command.room };
+  put(o, 'channel', command.channel);
+  put(o, 'action', command.action);
+  put(o, 'requested', command.requested);
+  put(o, 'source', command.source);
+  put(o, 'status', command.status);
+  put(o, 'reason', command.reason);
+  o.updated = iso(command.updatedMs);
+  return o;
 }
 
 /** What `<base>/commands/refused` carries for a set message that became no command. */

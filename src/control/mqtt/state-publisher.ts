@@ -14,14 +14,32 @@ export interface StatePublisherOptions {
   readonly discovery?: DiscoveryContext;
 }
 
-/** What a node's discovery messages depend on: room, firmware, and which values it has (never the values). */
+/** Bit `bit` set when there is a value. */
+const has = (value: unknown, bit: number): number => (value === undefined ? 0 : 1 << bit);
+
+/**
+ * What a node's discovery messages depend on: room, firmware, and which values
+ * it has (never the values). Made for every reading, so a short string of
+ * presence flags rather than JSON.
+ */
 function discoveryShape(node: NodeView): string {
-  const has = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined).map(([k]) => k).join(',');
-  return JSON.stringify([node.room, node.firmware, node.intervalS !== undefined, node.batteryV !== undefined, node.rssi !== undefined, has(node.latest),
-    node.channels.map((c) => `${c.channel}:${has({ v: c.voltage, a: c.current, w: c.power, e: c.energy, r: c.relay })}`)]);
+  const { latest } = node;
+  const flags = has(node.firmware, 0) | has(node.intervalS, 1) | has(node.batteryV, 2) | has(node.rssi, 3)
+    | has(latest.temperature, 4) | has(latest.humidity, 5) | has(latest.pressure, 6) | has(latest.illuminance, 7);
+  let shape = `${flags}\u0000${node.room}\u0000${node.firmware ?? ''}`;
+  for (const c of node.channels) shape += `\u0000${c.channel}:${has(c.voltage, 0) | has(c.current, 1) | has(c.power, 2) | has(c.energy, 3) | has(c.relay, 4)}`;
+  return shape;
 }
 
-const wire = (mac: string): string => mac.replace(/:/g, '').toLowerCase();
+/** A node's topics, made once per node. */
+interface NodeTopicSet {
+  /** The MAC in the protocol's form (`a2b2c2d2e2f3`). */
+  readonly id: string;
+  readonly state: string;
+  readonly availability: string;
+  /** By channel number. */
+  readonly channels: Map<number, string>;
+}
 
 /**
  * Turns the node read model into queued MQTT messages: retained state on
@@ -33,6 +51,8 @@ export class StatePublisher {
   private readonly availability = new Map<string, string>();
   private readonly discovered = new Map<string, string>();
   private readonly shapes = new Map<string, string>();
+  /** By the node's MAC as its view spells it; at most one per node heard. */
+  private readonly topicSets = new Map<string, NodeTopicSet>();
 
   constructor(options: StatePublisherOptions) {
     this.o = options;
@@ -62,16 +82,23 @@ export class StatePublisher {
   node(mac: string): void {
     const node = this.o.nodes.get(mac);
     if (!node) return;
-    const id = wire(node.mac);
-    this.retained(this.o.topics.nodeState(id), JSON.stringify(nodeStatePayload(node)));
-    for (const channel of node.channels) this.retained(this.o.topics.channelState(id, channel.channel), JSON.stringify(channelStatePayload(channel)));
-    this.availabilityOf(node);
+    const topics = this.topicsOf(node);
+    this.retained(topics.state, JSON.stringify(nodeStatePayload(node)));
+    for (const channel of node.channels) {
+      let topic = topics.channels.get(channel.channel);
+      if (topic === undefined) {
+        topic = this.o.topics.channelState(topics.id, channel.channel);
+        topics.channels.set(channel.channel, topic);
+      }
+      this.retained(topic, JSON.stringify(channelStatePayload(channel)));
+    }
+    this.availabilityOf(node, topics);
     this.discoveryOf(node);
   }
 
   /** Availability of every node, queued where it changed (a node fell silent, or spoke again). */
   checkAvailability(): void {
-    for (const node of this.o.nodes.list()) this.availabilityOf(node);
+    for (const node of this.o.nodes.list()) this.availabilityOf(node, this.topicsOf(node));
   }
 
   /** A command's status (not retained). */
@@ -84,12 +111,21 @@ export class StatePublisher {
     this.o.queue.put({ topic: this.o.topics.commandRefused, payload: JSON.stringify(payload), retain: false });
   }
 
-  private availabilityOf(node: NodeView): void {
-    const id = wire(node.mac);
+  private topicsOf(node: NodeView): NodeTopicSet {
+    let set = this.topicSets.get(node.mac);
+    if (set === undefined) {
+      const id = node.mac.replace(/:/g, '').toLowerCase();
+      set = { id, state: this.o.topics.nodeState(id), availability: this.o.topics.availability(id), channels: new Map() };
+      this.topicSets.set(node.mac, set);
+    }
+    return set;
+  }
+
+  private availabilityOf(node: NodeView, topics: NodeTopicSet): void {
     const value = nodeAvailability(node);
-    if (this.availability.get(id) === value) return;
-    this.availability.set(id, value);
-    this.retained(this.o.topics.availability(id), value);
+    if (this.availability.get(topics.id) === value) return;
+    this.availability.set(topics.id, value);
+    this.retained(topics.availability, value);
   }
 
   private discoveryOf(node: NodeView): void {

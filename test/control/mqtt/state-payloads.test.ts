@@ -63,3 +63,18 @@ test('state: a refusal names the topic, the code and the reason, the payload cli
   t.is(r.payload, `${'y'.repeat(64)}...`);
   t.like(r, { topic: 'espnow-gateway/x/1/relay/set', code: 'BAD_PAYLOAD', reason: 'no', at: '1970-01-01T00:00:00.000Z' });
 });
+
+test('state: the JSON keeps its key order (the retained payload is byte for byte what it was)', (t) => {
+  const rig = nodesRig();
+  t.is(JSON.stringify(nodeStatePayload(rig.nodes.get(SENSOR)!)),
+    '{"mac":"a2:b2:c2:d2:e2:f4","room":"Kitchen","firmware":"node-1.0.0","interval":60,"temperature":21.5,"humidity":48.2,"pressure":1013.25,'
+    + '"illuminance":120,"battery":3.91,"rssi":-61,"last_seen":"2025-06-01T12:00:00.000Z","silent":false,"battery_low":false,"tripped":false}');
+  t.is(JSON.stringify(channelStatePayload(rig.nodes.get(SOCKET)!.channels[0])),
+    '{"channel":1,"voltage":230.1,"current":1.087,"power":250,"energy":1234,"relay":"ON","updated":"2025-06-01T12:00:00.000Z"}');
+});
+
+test('state: timestamps are what toISOString gives, across seconds, before 1970 and for fractional ms', (t) => {
+  const channel = nodesRig().nodes.get(SOCKET)!.channels[1];
+  const stamps = [0, 1, 9, 10, 99, 100, 999, 1000, 1001, -1, -999, -1000, -1001, 1.7, -1.7, 1_748_779_200_000, 1_748_779_200_999, 1_748_779_201_000, 1_748_779_200_500, 8.64e15];
+  for (const ms of stamps) t.is(channelStatePayload({ ...channel, updatedMs: ms }).updated, new Date(ms).toISOString(), String(ms));
+});

@@ -2,7 +2,7 @@ import test from 'ava';
 import { OutgoingQueue } from '../../../src/control/mqtt/outgoing-queue.ts';
 import { StatePublisher } from '../../../src/control/mqtt/state-publisher.ts';
 import { mqttTopics } from '../../../src/control/mqtt/topics.ts';
-import { record } from '../../../src/protocol/index.ts';
+import { KIND, record } from '../../../src/protocol/index.ts';
 import { nodesRig, SENSOR, SOCKET } from './mqtt-rig.ts';
 
 function setup(withDiscovery = true) {
@@ -64,4 +64,26 @@ test('state publisher: without discovery nothing goes under the prefix', (t) => 
   publisher.all();
   publisher.discoveryAll();
   t.false(drain().some((x) => x.startsWith('homeassistant/')));
+});
+
+test('state publisher: a new firmware in a HELLO sends the node discovery again (model and version), a reading with the same kinds does not', (t) => {
+  const { rig, publisher, drain } = setup();
+  publisher.all();
+  drain();
+  rig.hear(SENSOR, [record('temperature', 2000), record('humidity', 5000)]);
+  publisher.node(SENSOR);
+  t.deepEqual(drain(), [`espnow-gateway/${SENSOR}/state`]);
+  rig.hear(SENSOR, [record('firmware', 'node-1.1.0')], KIND.HELLO);
+  publisher.node(SENSOR);
+  t.is(drain().filter((x) => x.startsWith(`homeassistant/sensor/espnow_${SENSOR}/`)).length, 7);
+});
+
+test('state publisher: every status of a command is queued, even several in one turn (events are never replaced)', (t) => {
+  const { rig, publisher, drain } = setup(false);
+  const at = rig.clock.now;
+  const base = { id: 9, mac: SOCKET, room: 'Office', channel: 1, action: { type: 'relay', channel: 1, state: 'on' }, requested: { type: 'relay', channel: 1, state: 'on' }, source: 'mqtt', createdMs: at, updatedMs: at, history: [] } as const;
+  for (const status of ['accepted', 'sent', 'ok'] as const) publisher.command({ ...base, status });
+  publisher.refusal({ topic: 'a', payload: 'x', code: 'BAD_PAYLOAD', reason: 'one', at: '' });
+  publisher.refusal({ topic: 'b', payload: 'y', code: 'BAD_PAYLOAD', reason: 'two', at: '' });
+  t.deepEqual(drain(), ['espnow-gateway/commands/9', 'espnow-gateway/commands/9', 'espnow-gateway/commands/9', 'espnow-gateway/commands/refused', 'espnow-gateway/commands/refused']);
 });
