@@ -24,9 +24,25 @@ export interface Point {
   readonly timeUs: number;
 }
 
+/** Integers from -128 (RSSI) to 1023 (counters, flags) are the common integer fields: their values and texts are made once each. */
+const SMALL_MIN = -128;
+const SMALL_COUNT = 1024 + 128;
+const SMALL_FIELDS: FieldValue[] = new Array<FieldValue>(SMALL_COUNT);
+const SMALL_INTS: string[] = new Array<string>(SMALL_COUNT);
+const TRUE: FieldValue = Object.freeze({ type: 'bool', value: true });
+const FALSE: FieldValue = Object.freeze({ type: 'bool', value: false });
+
 export const float = (value: number): FieldValue => ({ type: 'float', value });
-export const int = (value: number): FieldValue => ({ type: 'int', value: Math.trunc(value) });
-export const bool = (value: boolean): FieldValue => ({ type: 'bool', value });
+/** An integer field (truncated); one shared, frozen value for each small integer. */
+export function int(value: number): FieldValue {
+  const whole = Math.trunc(value);
+  const at = whole - SMALL_MIN;
+  // -0 stays a value of its own, as it was.
+  if (!(at >= 0 && at < SMALL_COUNT) || Object.is(whole, -0)) return { type: 'int', value: whole };
+  return (SMALL_FIELDS[at] ??= Object.freeze({ type: 'int', value: whole }));
+}
+/** A boolean field; the two values are shared and frozen. */
+export const bool = (value: boolean): FieldValue => (value ? TRUE : FALSE);
 export const str = (value: string): FieldValue => ({ type: 'string', value });
 
 const KEY_SPECIAL = /[,= \\]/;
@@ -34,13 +50,9 @@ const MEASUREMENT_SPECIAL = /[, \\]/;
 const escapeKey = (s: string): string => (KEY_SPECIAL.test(s) ? s.replace(/[,= \\]/g, (c) => `\\${c}`) : s);
 const escapeMeasurement = (s: string): string => (MEASUREMENT_SPECIAL.test(s) ? s.replace(/[, \\]/g, (c) => `\\${c}`) : s);
 
-/** Integers from -128 (RSSI) to 1023 (counters, flags) are common field values: their text is made once each. */
-const SMALL_MIN = -128;
-const SMALL_INTS: string[] = new Array<string>(1024 + 128);
-
 function smallInt(value: number): string | undefined {
   const at = value - SMALL_MIN;
-  if (!(Number.isInteger(value) && at >= 0 && at < SMALL_INTS.length)) return undefined;
+  if (!(Number.isInteger(value) && at >= 0 && at < SMALL_COUNT)) return undefined;
   return (SMALL_INTS[at] ??= `${value}i`);
 }
 

@@ -83,3 +83,15 @@ test('line protocol: integers print the same inside and outside the remembered r
     for (const [i, value] of order.entries()) t.is(toLineProtocol(at(value, i % 2)), `m v=${value}i ${i % 2}`);
   }
 });
+
+test('small integer and boolean fields are shared frozen values; the rest, and -0, are values of their own', (t) => {
+  t.is(int(-61), int(-61.9));
+  t.true(Object.isFrozen(int(1023)));
+  t.deepEqual(int(5), { type: 'int', value: 5 });
+  t.not(int(1024), int(1024));
+  t.not(int(-129), int(-129));
+  t.true(Object.is(int(-0.5).value, -0));
+  t.true(Object.is(int(0).value, 0));
+  t.is(bool(true), bool(true));
+  t.deepEqual([bool(true), bool(false)], [{ type: 'bool', value: true }, { type: 'bool', value: false }]);
+});
