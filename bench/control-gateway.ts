@@ -15,6 +15,19 @@ import { waitFor } from '../test/helpers/wait-for.ts';
  */
 export const GATEWAY_NODE_FLAGS = (process.env.GATEWAY_NODE_FLAGS ?? '--max-semi-space-size=1 --heap-growing-percent=25').split(' ').filter(Boolean);
 
+/**
+ * Environment of every bench gateway: the process's own plus what the unit
+ * sets (`MALLOC_ARENA_MAX=2`, see deploy/espnow-gateway.service), unless
+ * `GATEWAY_MALLOC_ARENA_MAX` says otherwise (empty: glibc's default).
+ */
+export const GATEWAY_ENV: NodeJS.ProcessEnv = (() => {
+  const arenas = process.env.GATEWAY_MALLOC_ARENA_MAX ?? '2';
+  const env = { ...process.env };
+  if (arenas) env.MALLOC_ARENA_MAX = arenas;
+  else delete env.MALLOC_ARENA_MAX;
+  return env;
+})();
+
 /** Which parts of the service a bench gateway turns on besides the pipeline. */
 export interface Parts {
   /** `api` section on a free port (openReads, rate limit out of the way). */
@@ -62,7 +75,7 @@ export async function startControlGateway(bin: string, dir: string, name: string
     ...(parts.udpMeters ? { udpMeters: { listen: `127.0.0.1:${await freePort()}` } } : {}),
   }));
   const spawnedAtMs = Date.now();
-  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, bin, 'run', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, bin, 'run', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'], env: GATEWAY_ENV });
   const logs = collectLogs(child);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return {

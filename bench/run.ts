@@ -27,7 +27,7 @@ import { benchDecode, simulatedLines } from './decode.ts';
 import { procStats } from './proc-stats.ts';
 import { benchRender } from './render.ts';
 import { benchControlSide } from './control-side.ts';
-import { GATEWAY_NODE_FLAGS } from './control-gateway.ts';
+import { GATEWAY_ENV, GATEWAY_NODE_FLAGS } from './control-gateway.ts';
 import { replayRows } from './replay.ts';
 
 const quick = process.argv.includes('--quick');
@@ -76,7 +76,7 @@ async function startGateway(bin: string, dir: TempDir, name: string, pty: PtyPai
     clock: { requireSync: false },
   }));
   const args = [...GATEWAY_NODE_FLAGS, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), bin, 'run', '--config', config];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: GATEWAY_ENV });
   const logs = collectLogs(child);
   await waitFor(() => logs.some((l) => l.msg === 'broker serial port open'), 20_000, `${name}: port open`);
   const exited = new Promise((resolve) => child.once('exit', resolve));
