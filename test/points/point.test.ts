@@ -95,3 +95,15 @@ test('small integer and boolean fields are shared frozen values; the rest, and -
   t.is(bool(true), bool(true));
   t.deepEqual([bool(true), bool(false)], [{ type: 'bool', value: true }, { type: 'bool', value: false }]);
 });
+
+test('property: floats print as String() prints them: readings scaled by 10, 100 or 1000, near the 1e12 bound, and any double', (t) => {
+  const scaled = fc.tuple(fc.integer({ min: -0x80000000, max: 0xffffffff }), fc.constantFrom(1, 10, 100, 1000)).map(([raw, divisor]) => raw / divisor);
+  const thousandths = fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }).map((m) => m / 1000);
+  const nearBound = fc.tuple(fc.constantFrom(1e12, 999_999_999_999.999, 1e11, 2 ** 40), fc.integer({ min: -3, max: 3 }), fc.boolean())
+    .map(([edge, steps, negative]) => (negative ? -1 : 1) * (edge + steps / 1000));
+  const any = fc.double({ noNaN: true });
+  fc.assert(fc.property(fc.oneof(scaled, thousandths, nearBound, any, fc.constantFrom(0.001, -0.001, 0.0005, 1e-7, 0.1 + 0.2)), (value) => {
+    const point: Point = { measurement: 'm', tags: {}, fields: { v: float(value) }, timeUs: 1 };
+    t.is(toLineProtocol(point), reference(point));
+  }), { numRuns: 5000 });
+});
