@@ -81,6 +81,21 @@ test('GET /api/events: reading, node, command and sink events as JSON on a real 
   stream.res.destroy();
 });
 
+test('every event of a burst within one turn arrives, in order: 300 button presses of one node, each with its own reading and node event', async (t) => {
+  const { rig, api } = await startApi(t);
+  const stream = await open(api, rig.read);
+  await waitFor(() => stream.comments.includes(': connected'), 2000, 'the greeting');
+  for (let i = 0; i < 300; i += 1) {
+    rig.bus.emit('reading', { ...reading(), atMs: i, channels: [{ channel: 1, press: 1 + (i % 2) }] });
+    rig.bus.emit('nodeChanged', { mac: SOCKET });
+  }
+  await waitFor(() => stream.events.length === 600, 5000, 'all 600 events');
+  const readings = stream.events.filter((e) => e.event === 'reading').map((e) => e.data as ReadingEvent);
+  t.deepEqual(readings.map((r) => r.atMs), Array.from({ length: 300 }, (_, i) => i));
+  t.deepEqual(readings.map((r) => r.channels[0].press), Array.from({ length: 300 }, (_, i) => 1 + (i % 2)));
+  t.true(stream.events.every((e, i) => e.event === (i % 2 === 0 ? 'reading' : 'node')));
+});
+
 test('a client that stops reading is disconnected once its queue passes the bound; a reading client keeps its stream', async (t) => {
   const { rig, api } = await startApi(t, { sseMaxQueueBytes: 64 * 1024 });
   const slow = await open(api, rig.read, false);
