@@ -154,6 +154,17 @@ function fieldKey(name: string): readonly [string, string] {
   return escaped;
 }
 
+/**
+ * `String(n)`, for a safe integer of 9 digits or more (a timestamp in µs)
+ * made of two small integers: `String` of a number past 2^31 costs a
+ * runtime call (~10x) each time.
+ */
+function integerText(n: number): string {
+  if (!(Number.isSafeInteger(n) && n >= 1e8)) return String(n);
+  const low = n % 1e8;
+  return `${(n - low) / 1e8}${String(low + 1e8).slice(1)}`;
+}
+
 /** The points of one message share their time: its text (with the space before it) is kept for the next line. */
 let lastTimeUs = NaN;
 let lastTime = '';
@@ -175,7 +186,7 @@ export function toLineProtocol(point: Point): string {
   }
   if (point.timeUs !== lastTimeUs) {
     lastTimeUs = point.timeUs;
-    lastTime = ` ${point.timeUs}`;
+    lastTime = ` ${integerText(point.timeUs)}`;
   }
   return line + lastTime;
 }

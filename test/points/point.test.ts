@@ -107,3 +107,11 @@ test('property: floats print as String() prints them: readings scaled by 10, 100
     t.is(toLineProtocol(point), reference(point));
   }), { numRuns: 5000 });
 });
+
+test('property: timestamps print as String() prints them, around 1e8, 2^31 and 2^53 and for any safe integer', (t) => {
+  const edges = fc.tuple(fc.constantFrom(1e8, 2 ** 31, 1e15, 1_700_000_000_000_000, 2 ** 53 - 1, 0), fc.integer({ min: -2, max: 2 })).map(([edge, d]) => edge + d);
+  fc.assert(fc.property(fc.oneof(edges, fc.maxSafeNat(), fc.integer({ min: 1.6e15, max: 1.9e15 })), (timeUs) => {
+    const point: Point = { measurement: 'm', tags: {}, fields: { v: int(1) }, timeUs };
+    t.is(toLineProtocol(point), `m v=1i ${String(timeUs)}`);
+  }), { numRuns: 3000 });
+});
