@@ -178,7 +178,6 @@ export class NodeRegistry {
   }
 }
 
-const LATEST_KEYS = ['temperature', 'humidity', 'pressure', 'illuminance'] as const;
 const CHANNEL_KEYS = ['voltage', 'current', 'power', 'energy', 'relay', 'trip', 'powerOnState', 'currentLimit', 'humidityLimit'] as const;
 
 function updateState(state: NodeState, rssi: number | undefined, message: Message, view: MessageView, nowMs: number): void {
@@ -192,9 +191,12 @@ function updateState(state: NodeState, rssi: number | undefined, message: Messag
   if (values.status !== undefined) state.status = values.status;
   if (values.firmware !== undefined) state.firmware = values.firmware;
   if (values.capabilities !== undefined) state.capabilities = values.capabilities;
-  for (const key of LATEST_KEYS) {
-    if (values[key] !== undefined) state.latest[key] = values[key];
-  }
+  // Named stores: a loop over the key names makes them keyed (megamorphic) stores, which profiled at ~2 % of a frame.
+  const { latest } = state;
+  if (values.temperature !== undefined) latest.temperature = values.temperature;
+  if (values.humidity !== undefined) latest.humidity = values.humidity;
+  if (values.pressure !== undefined) latest.pressure = values.pressure;
+  if (values.illuminance !== undefined) latest.illuminance = values.illuminance;
   for (const values of view.channels) {
     const channel: ChannelState = state.channels[values.channel] ?? { channel: values.channel, updatedMs: nowMs };
     for (const key of CHANNEL_KEYS) if (values[key] !== undefined) (channel as unknown as Record<string, unknown>)[key] = values[key];
