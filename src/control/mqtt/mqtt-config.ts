@@ -7,10 +7,15 @@ import { z } from 'zod';
 export const DEFAULT_MQTT_BASE_TOPIC = 'espnow-gateway';
 /** `mqtt.homeAssistant.prefix` when the file gives none (Home Assistant's own default discovery prefix). */
 export const DEFAULT_HA_PREFIX = 'homeassistant';
+/** `mqtt.stateIntervalMs` when the file gives none, ms. */
+export const DEFAULT_STATE_INTERVAL_MS = 1000;
+/** The longest `mqtt.stateIntervalMs`, ms (an hour). */
+export const MAX_STATE_INTERVAL_MS = 3_600_000;
 
 const nonEmpty = z.string().min(1, { error: 'must not be empty' });
 /** A topic prefix: no wildcards, no leading or trailing `/`, no empty level. */
 const topicPrefix = nonEmpty.regex(/^[^#+/\s]+(?:\/[^#+/\s]+)*$/, { error: 'not a topic prefix (levels separated by /, no +, #, spaces, leading or trailing /)' });
+const intervalHint = `not a whole number of ms from 0 to ${MAX_STATE_INTERVAL_MS} (0 = publish state on every reading)`;
 
 /**
  * The `mqtt` section of the file, before defaults (hooked into
@@ -24,6 +29,7 @@ export const mqttFileSchema = z.strictObject({
   passwordFile: nonEmpty.optional(),
   clientId: nonEmpty.max(64, { error: 'at most 64 characters' }).optional(),
   baseTopic: topicPrefix.optional(),
+  stateIntervalMs: z.number().int({ error: intervalHint }).min(0, { error: intervalHint }).max(MAX_STATE_INTERVAL_MS, { error: intervalHint }).optional(),
   homeAssistant: z.strictObject({
     prefix: topicPrefix.optional(),
   }).nullable().optional(),
@@ -44,6 +50,13 @@ export interface MqttConfig {
   readonly clientId: string;
   /** Every state and command topic starts with it. Default `espnow-gateway`. */
   readonly baseTopic: string;
+  /**
+   * Each retained node and channel state topic is published at most once per
+   * this many ms: the first change after a quiet interval at once, the latest
+   * state of the changes within it when it ends. 0 = on every reading.
+   * Default {@link DEFAULT_STATE_INTERVAL_MS}.
+   */
+  readonly stateIntervalMs: number;
   /** Home Assistant MQTT discovery; absent = off (no `mqtt.homeAssistant` key). */
   readonly homeAssistant?: {
     /** Discovery prefix, as set in Home Assistant's MQTT integration. Default `homeassistant`. */
@@ -82,6 +95,7 @@ export async function completeMqttSection(
       ...(password !== undefined ? { password } : {}),
       clientId: parsed.clientId ?? `espnow-gateway-${gateway}`.slice(0, 64),
       baseTopic: parsed.baseTopic ?? DEFAULT_MQTT_BASE_TOPIC,
+      stateIntervalMs: parsed.stateIntervalMs ?? DEFAULT_STATE_INTERVAL_MS,
       ...(parsed.homeAssistant !== undefined ? { homeAssistant: { prefix: parsed.homeAssistant?.prefix ?? DEFAULT_HA_PREFIX } } : {}),
     },
   };

@@ -2,7 +2,7 @@ import test from 'ava';
 import { clientOptions, describeMqttError, nextDelay } from '../../../src/control/mqtt/client-options.ts';
 import type { MqttConfig } from '../../../src/control/mqtt/mqtt-config.ts';
 
-const config: MqttConfig = { url: 'mqtt://broker.lan:1883', clientId: 'espnow-gateway-pi', baseTopic: 'espnow-gateway', username: 'gw', password: 'pw' };
+const config: MqttConfig = { url: 'mqtt://broker.lan:1883', clientId: 'espnow-gateway-pi', baseTopic: 'espnow-gateway', stateIntervalMs: 1000, username: 'gw', password: 'pw' };
 const delays = { minMs: 1000, maxMs: 60_000 };
 
 test('client options: clean session, retained offline will, no offline queue, reconnect after a refused password', (t) => {

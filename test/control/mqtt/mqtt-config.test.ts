@@ -20,10 +20,13 @@ test('mqtt config: no section, no MQTT', async (t) => {
 });
 
 const good: Array<[string, string, object]> = [
-  ['a URL alone takes every default', 'mqtt: { url: "mqtt://127.0.0.1:1883" }', { url: 'mqtt://127.0.0.1:1883', clientId: 'espnow-gateway-pi', baseTopic: 'espnow-gateway' }],
-  ['homeAssistant with nothing under it turns discovery on with the default prefix', 'mqtt:\n  url: "mqtts://broker.lan"\n  homeAssistant:\n', { url: 'mqtts://broker.lan', clientId: 'espnow-gateway-pi', baseTopic: 'espnow-gateway', homeAssistant: { prefix: 'homeassistant' } }],
-  ['prefix, base topic, user, password and client id as written', 'mqtt: { url: "mqtt://b", username: gw, password: s3cret, clientId: pi-gw, baseTopic: house/espnow, homeAssistant: { prefix: ha } }',
-    { url: 'mqtt://b', username: 'gw', password: 's3cret', clientId: 'pi-gw', baseTopic: 'house/espnow', homeAssistant: { prefix: 'ha' } }],
+  ['a URL alone takes every default', 'mqtt: { url: "mqtt://127.0.0.1:1883" }', { url: 'mqtt://127.0.0.1:1883', clientId: 'espnow-gateway-pi', baseTopic: 'espnow-gateway', stateIntervalMs: 1000 }],
+  ['homeAssistant with nothing under it turns discovery on with the default prefix', 'mqtt:\n  url: "mqtts://broker.lan"\n  homeAssistant:\n',
+    { url: 'mqtts://broker.lan', clientId: 'espnow-gateway-pi', baseTopic: 'espnow-gateway', stateIntervalMs: 1000, homeAssistant: { prefix: 'homeassistant' } }],
+  ['prefix, base topic, user, password, client id and state interval as written', 'mqtt: { url: "mqtt://b", username: gw, password: s3cret, clientId: pi-gw, baseTopic: house/espnow, stateIntervalMs: 5000, homeAssistant: { prefix: ha } }',
+    { url: 'mqtt://b', username: 'gw', password: 's3cret', clientId: 'pi-gw', baseTopic: 'house/espnow', stateIntervalMs: 5000, homeAssistant: { prefix: 'ha' } }],
+  ['a state interval of 0 (state on every reading)', 'mqtt: { url: "mqtt://b", stateIntervalMs: 0 }', { url: 'mqtt://b', clientId: 'espnow-gateway-pi', baseTopic: 'espnow-gateway', stateIntervalMs: 0 }],
+  ['a state interval of an hour, the longest', 'mqtt: { url: "mqtt://b", stateIntervalMs: 3600000 }', { url: 'mqtt://b', clientId: 'espnow-gateway-pi', baseTopic: 'espnow-gateway', stateIntervalMs: 3_600_000 }],
 ];
 for (const [name, yaml, expected] of good) {
   test(`mqtt config: ${name}`, async (t) => {
@@ -48,6 +51,10 @@ const broken: Array<[string, string, string[]]> = [
   ['a base topic with a wildcard', 'mqtt: { url: "mqtt://b", baseTopic: "home/#" }', ['mqtt.baseTopic: not a topic prefix']],
   ['a base topic ending in /', 'mqtt: { url: "mqtt://b", baseTopic: "home/" }', ['mqtt.baseTopic: not a topic prefix']],
   ['a prefix with +', 'mqtt: { url: "mqtt://b", homeAssistant: { prefix: "a/+" } }', ['mqtt.homeAssistant.prefix: not a topic prefix']],
+  ['a negative state interval', 'mqtt: { url: "mqtt://b", stateIntervalMs: -1 }', ['mqtt.stateIntervalMs: not a whole number of ms from 0 to 3600000 (0 = publish state on every reading)']],
+  ['a state interval over an hour', 'mqtt: { url: "mqtt://b", stateIntervalMs: 3600001 }', ['mqtt.stateIntervalMs: not a whole number of ms from 0 to 3600000']],
+  ['a fractional state interval', 'mqtt: { url: "mqtt://b", stateIntervalMs: 2.5 }', ['mqtt.stateIntervalMs: expected int']],
+  ['a state interval with a unit', 'mqtt: { url: "mqtt://b", stateIntervalMs: 1s }', ['mqtt.stateIntervalMs: expected number']],
   ['password and passwordFile together', 'mqtt: { url: "mqtt://b", username: u, password: p, passwordFile: /f }', ['mqtt.password: give mqtt.password or mqtt.passwordFile, not both']],
   ['a password without a user', 'mqtt: { url: "mqtt://b", password: p }', ['mqtt.username: required with a password']],
   ['a passwordFile that is not there', 'mqtt: { url: "mqtt://b", username: u, passwordFile: /nonexistent/mqtt-password }', ['mqtt.passwordFile: cannot read /nonexistent/mqtt-password: ENOENT']],

@@ -1,5 +1,5 @@
 import type { ExecutionContext } from 'ava';
-import type { MqttConfig } from '../../../src/control/mqtt/mqtt-config.ts';
+import { DEFAULT_STATE_INTERVAL_MS, type MqttConfig } from '../../../src/control/mqtt/mqtt-config.ts';
 import { MqttService, type MqttTuning } from '../../../src/control/mqtt/mqtt-service.ts';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.ts';
 import { recordingLog, type RecordingLog } from '../../helpers/recording-log.ts';
@@ -46,7 +46,10 @@ export async function startRig(t: ExecutionContext, o: RigOptions = {}): Promise
   const nodes = nodesRig();
   const recorded = recordingLog('debug');
   const commands = new RecordingCommands(nodes.bus, () => nodes.clock.now);
-  const config: MqttConfig = { url: broker.url, clientId: 'gateway-under-test', baseTopic: BASE, homeAssistant: { prefix: 'homeassistant' }, ...o.config };
+  const config: MqttConfig = {
+    url: broker.url, clientId: 'gateway-under-test', baseTopic: BASE, homeAssistant: { prefix: 'homeassistant' }, ...o.config,
+    stateIntervalMs: o.config?.stateIntervalMs ?? DEFAULT_STATE_INTERVAL_MS,
+  };
   const service = new MqttService({
     config, gateway: 'pi', nodes: nodes.nodes, bus: nodes.bus, commands, log: recorded.log, now: () => nodes.clock.now,
     version: '0.1.0', supportUrl: 'https://example.org/espnow-gateway',
