@@ -11,6 +11,7 @@ import { OutgoingQueue } from './outgoing-queue.ts';
 import { packageInfo } from './package-info.ts';
 import { SetHandler } from './set-handler.ts';
 import { StatePublisher } from './state-publisher.ts';
+import { StateThrottle } from './state-throttle.ts';
 import { mqttTopics, type MqttTopics } from './topics.ts';
 
 /** Timing and bounds of {@link MqttService}; every field has a default. */
@@ -43,7 +44,7 @@ export interface MqttServiceDeps {
   readonly log: Logger;
   /** Wall time, ms since the epoch. */
   now(): number;
-  /** Default Node's timers. */
+  /** Default Node's timers, unref'd (they never keep the process alive). */
   readonly timers?: CommandTimers;
   /** `origin.sw_version` and the gateway device's version. Default package.json's version. */
   readonly version?: string;
@@ -52,7 +53,7 @@ export interface MqttServiceDeps {
   readonly tuning?: MqttTuning;
 }
 
-const NODE_TIMERS: CommandTimers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+const NODE_TIMERS: CommandTimers = { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
 
 /**
  * State, commands and Home Assistant discovery over MQTT (mqtt.js). Off
@@ -60,13 +61,16 @@ const NODE_TIMERS: CommandTimers = { setTimeout: (fn, ms) => setTimeout(fn, ms),
  * broker: the gateway runs without it, mqtt.js reconnects with a doubling
  * delay, and every (re)connect publishes the whole retained state again.
  * Publishing never blocks the pipeline: messages wait in a bounded queue,
- * one per state topic (events all), and only while connected.
+ * one per state topic (events all), and only while connected. Node and
+ * channel state goes out at most once per `mqtt.stateIntervalMs` per topic
+ * (see StateThrottle); events, availability and discovery at once.
  */
 export class MqttService implements Service {
   readonly name = 'mqtt';
   private readonly d: MqttServiceDeps;
   private client: MqttClient | undefined;
   private queue: OutgoingQueue | undefined;
+  private throttle: StateThrottle | undefined;
   private cleanups: Array<() => void> = [];
   private inflight = 0;
   private generation = 0;
@@ -83,11 +87,21 @@ export class MqttService implements Service {
     const log = this.d.log.child({ stage: 'mqtt' });
     const topics = mqttTopics(config.baseTopic);
     const queue = new OutgoingQueue(tuning.maxQueued);
-    const publisher = new StatePublisher({ topics, nodes: this.d.nodes, queue, ...this.discovery(topics) });
     const delays = { minMs: tuning.reconnectMinMs ?? 1000, maxMs: tuning.reconnectMaxMs ?? 60_000 };
     const client = connect(config.url, clientOptions(config, topics.bridgeState, delays, tuning.connectTimeoutMs ?? 10_000));
     this.client = client;
     this.queue = queue;
+    this.throttle = config.stateIntervalMs > 0 ? new StateThrottle({
+      intervalMs: config.stateIntervalMs,
+      timers: this.d.timers ?? NODE_TIMERS,
+      // An interval ending while the broker is away publishes nothing: the connect publishes the whole state.
+      emit: (topic, payload) => {
+        if (!client.connected) return;
+        queue.put({ topic, payload, retain: true });
+        this.flushSoon();
+      },
+    }) : undefined;
+    const publisher = new StatePublisher({ topics, nodes: this.d.nodes, queue, ...this.discovery(topics), ...(this.throttle ? { throttle: this.throttle } : {}) });
     this.wire(client, publisher, log, delays);
     const whileConnected = (fn: () => void): void => {
       if (!client.connected) return;
@@ -159,12 +173,19 @@ export class MqttService implements Service {
     for (const c of this.cleanups) c();
     this.cleanups = [];
     (this.d.timers ?? NODE_TIMERS).clearTimeout(this.timer);
+    // The latest state folded within an interval goes out now, ahead of `offline`.
+    this.throttle?.flush();
+    this.throttle = undefined;
     const client = this.client;
     this.client = undefined;
     if (!client) return;
     const timeoutMs = this.d.tuning?.stopTimeoutMs ?? 2000;
     const bye = async (): Promise<void> => {
-      if (client.connected) await client.publishAsync(mqttTopics(this.d.config.baseTopic).bridgeState, 'offline', { qos: 1, retain: true });
+      if (client.connected) {
+        // Everything still waiting is written before `offline` (QoS 1): its PUBACK means the broker has read them all.
+        for (let m = this.queue?.take(); m; m = this.queue?.take()) client.publish(m.topic, m.payload, { qos: 0, retain: m.retain });
+        await client.publishAsync(mqttTopics(this.d.config.baseTopic).bridgeState, 'offline', { qos: 1, retain: true });
+      }
       await client.endAsync();
     };
     await withTimeout(bye(), timeoutMs).catch(() => undefined);

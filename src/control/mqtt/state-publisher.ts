@@ -3,6 +3,7 @@ import type { NodeView } from '../../nodes/node-store.ts';
 import { bridgeDiscovery, nodeDiscovery, type DiscoveryContext } from './discovery.ts';
 import type { OutgoingQueue } from './outgoing-queue.ts';
 import { channelStatePayload, commandStatusPayload, nodeAvailability, nodeStatePayload, type RefusalPayload } from './state-payloads.ts';
+import type { StateBuilder, StateThrottle } from './state-throttle.ts';
 import type { MqttTopics } from './topics.ts';
 
 /** What {@link StatePublisher} reads and writes to. */
@@ -12,6 +13,8 @@ export interface StatePublisherOptions {
   readonly queue: OutgoingQueue;
   /** Home Assistant discovery; absent = off. */
   readonly discovery?: DiscoveryContext;
+  /** Where node and channel state goes, at most once per topic per interval; absent = queued on every change. */
+  readonly throttle?: StateThrottle;
 }
 
 /** Bit `bit` set when there is a value. */
@@ -31,20 +34,29 @@ function discoveryShape(node: NodeView): string {
   return shape;
 }
 
+/** A state topic and what builds its payload from the read model. */
+interface StateTopic {
+  readonly topic: string;
+  readonly build: StateBuilder;
+}
+
 /** A node's topics, made once per node. */
 interface NodeTopicSet {
+  /** The MAC as the node's view spells it (what the read model's get() takes). */
+  readonly mac: string;
   /** The MAC in the protocol's form (`a2b2c2d2e2f3`). */
   readonly id: string;
-  readonly state: string;
+  readonly state: StateTopic;
   readonly availability: string;
   /** By channel number. */
-  readonly channels: Map<number, string>;
+  readonly channels: Map<number, StateTopic>;
 }
 
 /**
  * Turns the node read model into queued MQTT messages: retained state on
- * every change, availability and discovery only when they differ from what
- * was last queued. No I/O: the service drains the queue while connected.
+ * every change (through the throttle when there is one), availability and
+ * discovery only when they differ from what was last queued. No I/O: the
+ * service drains the queue while connected.
  */
 export class StatePublisher {
   private readonly o: StatePublisherOptions;
@@ -60,6 +72,7 @@ export class StatePublisher {
 
   /** Everything, as after a (re)connect: bridge `online`, discovery, every node's state and availability. */
   all(): void {
+    this.o.throttle?.clear();
     this.availability.clear();
     this.discovered.clear();
     this.shapes.clear();
@@ -83,14 +96,14 @@ export class StatePublisher {
     const node = this.o.nodes.get(mac);
     if (!node) return;
     const topics = this.topicsOf(node);
-    this.retained(topics.state, JSON.stringify(nodeStatePayload(node)));
-    for (const channel of node.channels) {
-      let topic = topics.channels.get(channel.channel);
+    this.state(topics.state);
+    for (const { channel } of node.channels) {
+      let topic = topics.channels.get(channel);
       if (topic === undefined) {
-        topic = this.o.topics.channelState(topics.id, channel.channel);
-        topics.channels.set(channel.channel, topic);
+        topic = { topic: this.o.topics.channelState(topics.id, channel), build: () => this.channelState(topics.mac, channel) };
+        topics.channels.set(channel, topic);
       }
-      this.retained(topic, JSON.stringify(channelStatePayload(channel)));
+      this.state(topic);
     }
     this.availabilityOf(node, topics);
     this.discoveryOf(node);
@@ -115,7 +128,9 @@ export class StatePublisher {
     let set = this.topicSets.get(node.mac);
     if (set === undefined) {
       const id = node.mac.replace(/:/g, '').toLowerCase();
-      set = { id, state: this.o.topics.nodeState(id), availability: this.o.topics.availability(id), channels: new Map() };
+      const { mac } = node;
+      const state = { topic: this.o.topics.nodeState(id), build: () => this.nodeState(mac) };
+      set = { mac, id, state, availability: this.o.topics.availability(id), channels: new Map() };
       this.topicSets.set(node.mac, set);
     }
     return set;
@@ -141,6 +156,26 @@ export class StatePublisher {
       this.discovered.set(m.topic, text);
       this.retained(m.topic, text);
     }
+  }
+
+  /** A node or channel state changed: queued now, or handed to the throttle, which builds it when it publishes it. */
+  private state({ topic, build }: StateTopic): void {
+    if (this.o.throttle !== undefined) {
+      this.o.throttle.offer(topic, build);
+      return;
+    }
+    const payload = build();
+    if (payload !== undefined) this.retained(topic, payload);
+  }
+
+  private nodeState(mac: string): string | undefined {
+    const node = this.o.nodes.get(mac);
+    return node && JSON.stringify(nodeStatePayload(node));
+  }
+
+  private channelState(mac: string, channel: number): string | undefined {
+    const view = this.o.nodes.get(mac)?.channels.find((c) => c.channel === channel);
+    return view && JSON.stringify(channelStatePayload(view));
   }
 
   private retained(topic: string, payload: string): void {
