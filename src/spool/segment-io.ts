@@ -1,6 +1,5 @@
-import { existsSync, fstatSync, ftruncateSync, mkdirSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { open } from 'node:fs/promises';
 import { scanSegment } from './segment-scan.ts';
 
 /** How {@link writeAt} ended: `written` bytes reached the file; `error` stopped it early. */
@@ -81,14 +80,12 @@ export function salvage(fd: number, from: number, to: number): { records: Buffer
   return { records: Buffer.concat(parts), lines: parts.length };
 }
 
-/** Reads up to `buf.length` bytes of `path` at `offset`; resolves with the bytes read. */
-export async function readAt(path: string, buf: Buffer, offset: number): Promise<number> {
-  const file = await open(path, 'r');
+/** Closes `fd`, ignoring errors (an fd of a vanished file system). */
+export function closeQuietly(fd: number): void {
   try {
-    const { bytesRead } = await file.read(buf, 0, buf.length, offset);
-    return bytesRead;
-  } finally {
-    await file.close();
+    closeSync(fd);
+  } catch {
+    // nothing to do
   }
 }
 

@@ -1,7 +1,7 @@
-import { closeSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isSystemError } from './disk-health.ts';
-import { makeDir, salvage, stillLinked } from './segment-io.ts';
+import { closeQuietly, makeDir, salvage, stillLinked } from './segment-io.ts';
 import type { IndexedCursor, SpoolSegment } from './segment-recovery.ts';
 import { scanSegment } from './segment-scan.ts';
 import type { SegmentStore } from './segment-store.ts';
@@ -53,6 +53,7 @@ function abandonFiles(store: SegmentStore): void {
     unsaved = Math.max(0, active.lines - (atCursor ? cursor.index : 0) - saved.lines);
   }
   for (const fd of [...store.retired, store.activeFd]) if (fd >= 0) closeQuietly(fd);
+  store.reader.release();
   store.retired = [];
   store.activeFd = -1;
   const kept = store.segments.filter((s) => s !== active && existsSync(s.path));
@@ -78,6 +79,7 @@ export function segmentGone(store: SegmentStore, seg: SpoolSegment): boolean {
     return !store.dirMissing && store.cursor.segment !== seg.seq;
   }
   const lost = unacked(seg, store.cursor);
+  store.reader.forget(seg);
   store.segments = store.segments.filter((s) => s !== seg);
   store.cursor = { segment: (store.segments.find((s) => s.seq > seg.seq) as SpoolSegment).seq, offset: 0, index: 0 };
   store.faults.lostLines += lost;
@@ -115,11 +117,3 @@ export async function skipDamage(store: SegmentStore, seg: SpoolSegment, at: Ind
 }
 
 const unacked = (seg: SpoolSegment, cursor: IndexedCursor): number => seg.lines - (seg.seq === cursor.segment ? cursor.index : 0);
-
-const closeQuietly = (fd: number): void => {
-  try {
-    closeSync(fd);
-  } catch {
-    // an fd of a vanished file system
-  }
-};

@@ -6,6 +6,7 @@ import { DiskHealth, isSystemError, type SpoolDiskOp } from './disk-health.ts';
 import { FreeSpaceBound, type FreeSpace } from './free-space-bound.ts';
 import { MAX_RECORD_BYTES, RECORD_HEADER_BYTES, RecordStage } from './record-codec.ts';
 import { cutTo, writeAt } from './segment-io.ts';
+import { SegmentReader } from './segment-reader.ts';
 import { segmentName, type IndexedCursor, type SpoolSegment } from './segment-recovery.ts';
 
 /** Options of {@link SegmentStore} (the spool's, resolved). */
@@ -49,6 +50,8 @@ export class SegmentStore {
   dirDirty = false;
   /** Records appended but not yet handed to the OS (and, while the disk refuses them, held). */
   readonly stage = new RecordStage();
+  /** The read fd of the segment being read (segment-reader.ts). */
+  readonly reader = new SegmentReader();
   readonly faults = { heldDroppedLines: 0, damagedLines: 0, lostLines: 0 };
   readonly health: DiskHealth;
   readonly bound: FreeSpaceBound;
@@ -150,6 +153,7 @@ export class SegmentStore {
       this.cursor = { segment: this.segments[0].seq, offset: 0, index: 0 };
     }
     this.o.counters.droppedLines += lost;
+    this.reader.forget(seg);
     try {
       unlinkSync(seg.path);
     } catch {

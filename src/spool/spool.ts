@@ -7,7 +7,6 @@ import type { Logger } from '../log.ts';
 import { fsyncDir, writeCursor, type Cursor } from './cursor-file.ts';
 import { isSystemError, type SpoolDiskOp } from './disk-health.ts';
 import { MAX_RECORD_BYTES, RECORD_HEADER_BYTES, scanRecords } from './record-codec.ts';
-import { readAt } from './segment-io.ts';
 import { checkDir, segmentGone, skipDamage } from './segment-loss.ts';
 import { recoverSegments, resolveCursor } from './segment-recovery.ts';
 import { SegmentStore } from './segment-store.ts';
@@ -33,10 +32,12 @@ const before = (a: Cursor, b: Cursor): boolean => a.segment < b.segment || (a.se
  * at once past {@link STAGE_FLUSH_BYTES}, and always before `read()`,
  * `stats()`, each fsync and `close()`; the spool fsyncs every
  * `fsyncIntervalMs`, never per point. So one serial chunk's points cost one
- * write, not one per message. `read()` returns the oldest
- * unacknowledged lines; `ack()` moves the cursor, which is written atomically
- * to `<dir>/ack` on the same tick; a segment is deleted whole once the
- * persisted cursor is past it.
+ * write, not one per message. `read()` returns the oldest unacknowledged
+ * lines, through one fd kept open on the segment being read
+ * (segment-reader.ts: checked against the segment's name before each read,
+ * closed once reading leaves the segment or it is deleted); `ack()` moves
+ * the cursor, which is written atomically to `<dir>/ack` on the same tick; a
+ * segment is deleted whole once the persisted cursor is past it.
  *
  * Guarantees:
  * - SIGKILL: lines appended in an event-loop turn that has ended are in the
@@ -163,7 +164,7 @@ export class Spool {
       const buf = Buffer.allocUnsafe(Math.min(seg.bytes - start.offset, Math.max(1024 * 1024, MAX_RECORD_BYTES + RECORD_HEADER_BYTES)));
       let got: number;
       try {
-        got = await readAt(seg.path, buf, start.offset);
+        got = await s.reader.read(seg, buf, start.offset);
       } catch (err) {
         if (!isSystemError(err)) throw err;
         if (err.code !== 'ENOENT') return void s.failed('segment read', err);
@@ -219,6 +220,7 @@ export class Spool {
     if (s.closed) return;
     s.flush(true);
     s.closed = true;
+    s.reader.release();
     if (s.activeFd >= 0) s.retired.push(s.activeFd);
     s.activeFd = -1;
     await this.tick();
@@ -236,6 +238,7 @@ export class Spool {
   private async sync(): Promise<void> {
     const { s } = this;
     checkDir(s);
+    s.reader.check();
     s.bound.check(s.totalBytes());
     let ok = s.flush(true);
     for (const fd of s.retired.splice(0)) {
@@ -289,6 +292,7 @@ export class Spool {
   private async deleteBefore(seq: number): Promise<void> {
     for (const seg of this.s.segments.filter((x) => x.seq < seq)) {
       this.s.segments = this.s.segments.filter((x) => x !== seg);
+      this.s.reader.forget(seg);
       await unlink(seg.path).catch(() => undefined);
     }
   }
