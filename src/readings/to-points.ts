@@ -62,10 +62,6 @@ function channelTags(sender: SenderTags, channel: number): Readonly<Record<strin
   return tags;
 }
 
-const ENVIRONMENT = ['temperature', 'humidity', 'pressure', 'illuminance'] as const;
-const NODE_INT = ['awake', 'retries', 'status'] as const;
-const POWER_FLOAT = ['voltage', 'current', 'power', 'energy'] as const;
-
 /**
  * The InfluxDB points of one accepted message (docs/protocol.md section 3).
  * REPORT: `environment` (when it has any of 0x01-0x04), `node` (always: `lost`,
@@ -100,13 +96,15 @@ export function messageToPoints(message: Message, ctx: MessageContext, view?: Me
   return points;
 }
 
-/** The environment fields, or undefined when the message has none. */
+// The field builders below store each field by name: loops over the names made them keyed (megamorphic) stores.
+
+/** The environment fields (0x01-0x04), or undefined when the message has none. */
 function environmentFields(values: MessageValues): Fields | undefined {
   let fields: Fields | undefined;
-  for (const name of ENVIRONMENT) {
-    const value = values[name];
-    if (value !== undefined) (fields ??= {})[name] = float(value);
-  }
+  if (values.temperature !== undefined) (fields ??= {}).temperature = float(values.temperature);
+  if (values.humidity !== undefined) (fields ??= {}).humidity = float(values.humidity);
+  if (values.pressure !== undefined) (fields ??= {}).pressure = float(values.pressure);
+  if (values.illuminance !== undefined) (fields ??= {}).illuminance = float(values.illuminance);
   return fields;
 }
 
@@ -115,11 +113,9 @@ function nodeFields(values: MessageValues, report: boolean, ctx: MessageContext)
   const fields: Fields = {};
   if (report && values.battery !== undefined) fields.battery = float(values.battery);
   if (ctx.rssi !== undefined) fields.rssi = int(ctx.rssi);
-  if (report) {
-    for (const name of NODE_INT) if (values[name] !== undefined) fields[name] = int(values[name]);
-  } else if (values.status !== undefined) {
-    fields.status = int(values.status);
-  }
+  if (report && values.awake !== undefined) fields.awake = int(values.awake);
+  if (report && values.retries !== undefined) fields.retries = int(values.retries);
+  if (values.status !== undefined) fields.status = int(values.status);
   fields.lost = int(ctx.lost);
   return fields;
 }
@@ -127,10 +123,10 @@ function nodeFields(values: MessageValues, report: boolean, ctx: MessageContext)
 /** A REPORT's power fields of one channel, or undefined when it has none. */
 function channelFields(channel: ChannelValues): Fields | undefined {
   let fields: Fields | undefined;
-  for (const name of POWER_FLOAT) {
-    const value = channel[name];
-    if (value !== undefined) (fields ??= {})[name] = float(value);
-  }
+  if (channel.voltage !== undefined) (fields ??= {}).voltage = float(channel.voltage);
+  if (channel.current !== undefined) (fields ??= {}).current = float(channel.current);
+  if (channel.power !== undefined) (fields ??= {}).power = float(channel.power);
+  if (channel.energy !== undefined) (fields ??= {}).energy = float(channel.energy);
   return relayState(channel, fields);
 }
 
