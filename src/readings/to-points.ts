@@ -80,12 +80,10 @@ export function messageToPoints(message: Message, ctx: MessageContext, view?: Me
   const sender = senderTags(ctx);
   const { timeUs } = ctx;
   const report = kind === KIND.REPORT;
-  const points: Point[] = [];
-  if (report) {
-    const environment = environmentFields(values);
-    if (environment !== undefined) points.push({ measurement: 'environment', tags: sender.base, fields: environment, timeUs });
-  }
-  points.push({ measurement: 'node', tags: sender.base, fields: nodeFields(values, report, ctx), timeUs });
+  const environment = report ? environmentFields(values) : undefined;
+  const node: Point = { measurement: 'node', tags: sender.base, fields: nodeFields(values, report, ctx), timeUs };
+  // Array literals of their size: a pushed-to [] starts at 17 slots. Channel points (power meters) are pushed.
+  const points: Point[] = environment === undefined ? [node] : [{ measurement: 'environment', tags: sender.base, fields: environment, timeUs }, node];
   for (const channel of channels) {
     const fields = report ? channelFields(channel) : relayState(channel, undefined);
     if (fields === undefined && !(report && channel.press !== undefined)) continue;
