@@ -14,6 +14,9 @@ import { systemTimers, type SinkTimers } from './sink-timers.ts';
 
 export * from './influx-sink-options.ts';
 
+/** Request bodies at least this large are sent gzipped, bytes. */
+export const GZIP_MIN_BYTES = 64 * 1024;
+
 /**
  * Sends points to InfluxDB 2.x (or anything speaking its v2 write API) with
  * the spool as the only buffer: `write()` appends to the spool, and the
@@ -201,7 +204,9 @@ export class InfluxSink implements Sink {
       await this.transport.request(this.path, body, {
         method: 'POST',
         headers: { 'content-type': 'text/plain; charset=utf-8' },
-        gzipThreshold: 1000,
+        // Only big batches (a backlog) are worth compressing: gzip of a small body
+        // costs a thread-pool round trip and ~256 KiB of zlib state per request.
+        gzipThreshold: GZIP_MIN_BYTES,
         signal: controller.signal,
       });
       return undefined;
