@@ -4,7 +4,7 @@ import type { SinkTimers, TimerHandle } from './sink-timers.ts';
 export interface RoundOutcome {
   /** Longest wait before the next round, ms: the flush interval, or the back-off after a failure. */
   delayMs: number;
-  /** The round failed: the next one waits out `delayMs`, whatever is written meanwhile. */
+  /** The next round waits out `delayMs`, whatever is written meanwhile: after a failure (the back-off), or after a burst's batch (a short gap). */
   backoff: boolean;
 }
 

@@ -6,6 +6,7 @@ import { sleep, waitFor } from '../helpers/wait-for.ts';
 import { FakeTimers } from './fake-timers.ts';
 import { startHoldProxy } from './hold-proxy.ts';
 import { envPoints, makeInfluxSink } from './sink-fixtures.ts';
+import { BURST_GAP_MS, BURST_MIN_LINES } from '../../src/sinks/influx-sink.ts';
 
 // When the sink sends: at once when idle, right after the request in flight
 // otherwise, never early while backing off. The clock is injected and never
@@ -105,4 +106,22 @@ test('stop() waits for the request in flight, then sends what arrived meanwhile'
   await stopped;
   t.is(await temperatures(vm), 10);
   t.deepEqual(proxy.requestLines, [5, 5]);
+});
+
+test('after a burst-sized batch (200 lines or more, not a full one) the next request waits BURST_GAP_MS, whatever is written meanwhile; a trickle never waits', async (t) => {
+  const { vm, proxy, timers, sink, startedAt } = await wakeRig(t);
+  sink.write(envPoints(BURST_MIN_LINES + 50, T0, 0));
+  await waitFor(() => sink.status().backlogPoints === 0 && timers.pending > 0, 5000, 'the burst batch acknowledged');
+  t.deepEqual(proxy.requestLines, [BURST_MIN_LINES + 50]);
+  t.is(timers.delays.at(-1), BURST_GAP_MS, 'the next round is held for the gap');
+  sink.write(envPoints(10, T0, 1000));
+  await sleep(300);
+  t.deepEqual(proxy.requestLines, [BURST_MIN_LINES + 50], 'a write during the gap does not start a request');
+  t.is(await timers.round(), BURST_GAP_MS);
+  await waitFor(async () => (await temperatures(vm)) === BURST_MIN_LINES + 60, 5000, 'the gathered points sent after the gap');
+  t.deepEqual(proxy.requestLines, [BURST_MIN_LINES + 50, 10]);
+  t.is(timers.delays.at(-1), 1000, 'a small batch: back to the flush interval as the longest wait');
+  sink.write(envPoints(3, T0, 2000));
+  await waitFor(() => proxy.requestLines.length === 3, 5000, 'a trickle goes at once');
+  t.is(timers.now(), startedAt + BURST_GAP_MS);
 });
