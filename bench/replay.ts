@@ -21,7 +21,7 @@ const MB = 1024 * 1024;
 /** Lines per spool append, as a busy gateway's fsync tick would stage them. */
 const APPEND = 1000;
 
-/** `count` line-protocol lines from 100 nodes, one per 10 s each, ending now: realistic size (~140 B) and distinct series. */
+/** Lines `from`..`from + count` of a backlog from 100 nodes, two lines 0.1 s apart, all in the past: realistic size (~140 B), distinct points. */
 function backlogLines(count: number, from: number): string[] {
   const nowUs = Date.now() * 1000;
   const lines: string[] = [];

@@ -148,16 +148,16 @@ export class InfluxSink implements Sink {
       this.counters.loopErrors += 1;
       const message = err instanceof Error ? err.message : String(err);
       try {
-        return { delayMs: this.failed(new InfluxWriteError('INFLUX_SINK_FAILED', `sending the spool failed: ${message}`, { retryable: true, cause: err })), backoff: true };
+        return { delayMs: this.failed(new InfluxWriteError('INFLUX_SINK_FAILED', `sending the spool failed: ${message}`, { retryable: true, cause: err })), hold: true };
       } catch {
-        return { delayMs: this.o.maxRetryMs, backoff: true };
+        return { delayMs: this.o.maxRetryMs, hold: true };
       }
     }
   }
 
   /** Sends batches until the spool is empty or a write fails; resolves with the wait before the next round. */
   private async flush(deadline: number): Promise<RoundOutcome> {
-    const done = { delayMs: this.o.flushIntervalMs, backoff: false };
+    const done = { delayMs: this.o.flushIntervalMs, hold: false };
     while (this.timers.now() < Math.min(deadline, this.stopDeadline ?? Infinity)) {
       const limit = this.maxLines;
       const batch = await this.spool.read(limit);
@@ -171,11 +171,11 @@ export class InfluxSink implements Sink {
         // A mid-sized batch means a burst is arriving as fast as requests go:
         // gather for a moment so the next request carries more (each costs
         // ~1 ms of CPU). A trickle (small batches) and a backlog (full ones) never wait.
-        if (batch.lines.length >= BURST_MIN_LINES && batch.lines.length < limit) return { delayMs: BURST_GAP_MS, backoff: true };
+        if (batch.lines.length >= BURST_MIN_LINES && batch.lines.length < limit) return { delayMs: BURST_GAP_MS, hold: true };
         continue;
       }
       const problem = await this.handleRefusal(err, batch, body);
-      if (problem) return { delayMs: this.failed(problem), backoff: true };
+      if (problem) return { delayMs: this.failed(problem), hold: true };
     }
     return done;
   }
