@@ -9,8 +9,8 @@
  * proxy that notes when each write was acknowledged.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpus } from 'node:os';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { writeFile } from 'node:fs/promises';
@@ -117,6 +117,8 @@ async function throughput(bin: string, dir: TempDir, pty: PtyPair, proxy: AckPro
 function printProfile(dir: string): void {
   const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f))[0];
   if (!file) return;
+  const kept = join(tmpdir(), 'espnow-gateway-throughput.cpuprofile');
+  copyFileSync(file, kept);
   const p = JSON.parse(readFileSync(file, 'utf8')) as { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
@@ -129,6 +131,7 @@ function printProfile(dir: string): void {
   });
   process.stdout.write('\ngateway CPU profile, throughput run (self time, top 20):\n');
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) process.stdout.write(`  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}\n`);
+  process.stdout.write(`  (the whole profile: ${kept}, for Chrome DevTools)\n`);
 }
 
 async function latencyAndMemory(bin: string, dir: TempDir, pty: PtyPair, proxy: AckProxy): Promise<void> {

@@ -1,4 +1,3 @@
-import { InfluxDB, type Transport } from '@influxdata/influxdb-client';
 import type { Logger } from '../log.ts';
 import { toLineProtocol, type Point } from '../points/point.ts';
 import { RejectedStore, type RejectedStats } from '../spool/rejected-store.ts';
@@ -11,16 +10,15 @@ import {
 import { FlushSchedule, type RoundOutcome } from './flush-schedule.ts';
 import type { Sink, SinkStatus } from './sink.ts';
 import { systemTimers, type SinkTimers } from './sink-timers.ts';
+import { InfluxWriteRequest } from './influx-write-request.ts';
 
 export * from './influx-sink-options.ts';
+export { GZIP_MIN_BYTES } from './influx-write-request.ts';
 
 /** A sent batch of at least this many lines (but not a full one) is a burst: see {@link BURST_GAP_MS}. */
 export const BURST_MIN_LINES = 200;
 /** After a burst's batch the next request waits this long, ms, whatever is written meanwhile. */
 export const BURST_GAP_MS = 20;
-
-/** Request bodies at least this large are sent gzipped, bytes. */
-export const GZIP_MIN_BYTES = 64 * 1024;
 
 /**
  * Sends points to InfluxDB 2.x (or anything speaking its v2 write API) with
@@ -42,7 +40,8 @@ export const GZIP_MIN_BYTES = 64 * 1024;
  * is sent only once `spool.read()` has it, i.e. written to its segment file
  * (in the page cache, not yet fsynced; lines held in memory while the disk
  * refuses writes wait until they are written).
- * Uses the client's transport directly: `WriteApi` would keep its own retry
+ * Each batch goes out as the Buffer the spool hands out, in one POST
+ * (influx-write-request.ts); the client's `WriteApi` would keep its own retry
  * buffer in memory, which a crash loses and which would duplicate the spool.
  *
  * On failure (see influx-errors.ts): 5xx/network/timeout retry 1 s doubling to
@@ -62,8 +61,7 @@ export class InfluxSink implements Sink {
   private readonly rejected: RejectedStore;
   private readonly timers: SinkTimers;
   private readonly log: Logger;
-  private readonly transport: Transport;
-  private readonly path: string;
+  private readonly request: InfluxWriteRequest;
   private readonly schedule: FlushSchedule;
   private controller: AbortController | undefined;
   /** Set by stop(): no request may outlive it. */
@@ -92,9 +90,9 @@ export class InfluxSink implements Sink {
     this.timers = options.timers ?? systemTimers;
     this.rejected = new RejectedStore({ dir: options.rejectedDir, log: options.log, now: () => this.timers.now() });
     this.log = options.log.child({ stage: 'influx', url: options.url, org: options.org, bucket: options.bucket });
-    this.transport = new InfluxDB({ url: options.url, token: options.token, timeout: this.o.timeoutMs }).transport;
-    const q = new URLSearchParams({ org: options.org, bucket: options.bucket, precision: 'us' });
-    this.path = `/api/v2/write?${q.toString()}`;
+    this.request = new InfluxWriteRequest({
+      url: options.url, token: options.token, timeoutMs: this.o.timeoutMs, query: { org: options.org, bucket: options.bucket, precision: 'us' },
+    });
     this.retryMs = this.o.minRetryMs;
     this.maxLines = this.o.batchSize;
     this.schedule = new FlushSchedule(this.timers, () => this.round());
@@ -136,6 +134,7 @@ export class InfluxSink implements Sink {
       this.log.error({ err }, 'final flush failed; unsent points stay in the spool');
     } finally {
       this.timers.clearTimeout(guard);
+      this.request.close();
       await this.spool.close();
     }
   }
@@ -162,8 +161,7 @@ export class InfluxSink implements Sink {
       const limit = this.maxLines;
       const batch = await this.spool.read(limit);
       if (!batch) return done;
-      const body = batch.lines.join('\n');
-      const err = await this.send(body);
+      const err = await this.send(batch.body);
       if (!err) {
         await this.spool.ack(batch);
         this.recovered();
@@ -171,10 +169,10 @@ export class InfluxSink implements Sink {
         // A mid-sized batch means a burst is arriving as fast as requests go:
         // gather for a moment so the next request carries more (each costs
         // ~1 ms of CPU). A trickle (small batches) and a backlog (full ones) never wait.
-        if (batch.lines.length >= BURST_MIN_LINES && batch.lines.length < limit) return { delayMs: BURST_GAP_MS, hold: true };
+        if (batch.count >= BURST_MIN_LINES && batch.count < limit) return { delayMs: BURST_GAP_MS, hold: true };
         continue;
       }
-      const problem = await this.handleRefusal(err, batch, body);
+      const problem = await this.handleRefusal(err, batch);
       if (problem) return { delayMs: this.failed(problem), hold: true };
     }
     return done;
@@ -185,7 +183,7 @@ export class InfluxSink implements Sink {
    * the floor; at the floor it is a server problem. Resolves with the problem
    * that stops this round (the batch stays in the spool), if any.
    */
-  private async handleRefusal(err: InfluxWriteError, batch: SpoolBatch, body: string): Promise<InfluxWriteError | undefined> {
+  private async handleRefusal(err: InfluxWriteError, batch: SpoolBatch): Promise<InfluxWriteError | undefined> {
     if (err instanceof InfluxRejectedError) {
       try {
         await this.rejected.put(batch.lines, err.message);
@@ -197,30 +195,25 @@ export class InfluxSink implements Sink {
       return undefined;
     }
     if (err instanceof InfluxTooLargeError) {
-      if (batch.lines.length <= SPLIT_FLOOR_LINES || Buffer.byteLength(body) <= SPLIT_FLOOR_BYTES) {
+      if (batch.count <= SPLIT_FLOOR_LINES || batch.body.length <= SPLIT_FLOOR_BYTES) {
         this.counters.tooLargeAtFloor += 1;
         return tooLargeAtFloor(err, this.o, { lines: SPLIT_FLOOR_LINES, bytes: SPLIT_FLOOR_BYTES });
       }
-      this.maxLines = Math.max(SPLIT_FLOOR_LINES, Math.floor(batch.lines.length / 2));
+      this.maxLines = Math.max(SPLIT_FLOOR_LINES, Math.floor(batch.count / 2));
       return undefined;
     }
     return err;
   }
 
-  private async send(body: string): Promise<InfluxWriteError | undefined> {
+  private async send(body: Buffer): Promise<InfluxWriteError | undefined> {
     const controller = new AbortController();
     this.controller = controller;
     const stopAt = this.stopDeadline;
     const guard = stopAt === undefined ? undefined : this.timers.setTimeout(() => controller.abort(), Math.max(0, stopAt - this.timers.now()));
     try {
-      await this.transport.request(this.path, body, {
-        method: 'POST',
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-        // Only big batches (a backlog) are worth compressing: gzip of a small body
-        // costs a thread-pool round trip and ~256 KiB of zlib state per request.
-        gzipThreshold: GZIP_MIN_BYTES,
-        signal: controller.signal,
-      });
+      // Only big batches (a backlog) are gzipped: gzip of a small body costs a
+      // thread-pool round trip and ~256 KiB of zlib state per request.
+      await this.request.post(body, controller.signal);
       return undefined;
     } catch (err) {
       return classifyWriteError(err, this.o);

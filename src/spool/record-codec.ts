@@ -115,6 +115,67 @@ export class RecordStage {
 
 const SHRINK_ABOVE_BYTES = 1024 * 1024;
 
+/** The payloads {@link joinPayloads} took, as one request body. */
+export interface JoinedPayloads {
+  /** The payloads in order, separated by `\n` (no trailing one); empty when `count` is 0. */
+  body: Buffer;
+  /** Records taken. */
+  count: number;
+  /** Bytes of framed records taken, from the start of the first part. */
+  takenBytes: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+const NEWLINE = 0x0a;
+
+/**
+ * Takes up to `maxRecords` whole records from `parts` (consecutive framed
+ * records; a record never spans two parts) and joins their payloads with
+ * `\n` into one Buffer: the batch as sent, without a string per line.
+ * With `verify` (bytes read back from a file) it stops, like
+ * {@link scanRecords}, at a record cut off by the end of its part or one whose
+ * length or CRC is wrong; without it (copies of what this process wrote,
+ * recent-records.ts) the framing is trusted.
+ */
+export function joinPayloads(parts: readonly Buffer[], maxRecords: number, verify: boolean): JoinedPayloads {
+  let count = 0;
+  let payloadBytes = 0;
+  let takenBytes = 0;
+  let lastPart = 0;
+  let lastEnd = 0;
+  for (let p = 0; p < parts.length; p++) {
+    const buf = parts[p];
+    let at = 0;
+    while (count < maxRecords && at + RECORD_HEADER_BYTES <= buf.length) {
+      const length = buf.readUInt32LE(at);
+      const end = at + RECORD_HEADER_BYTES + length;
+      if (verify && (length === 0 || length > MAX_RECORD_BYTES || end > buf.length || crc32(buf.subarray(at + RECORD_HEADER_BYTES, end)) !== buf.readUInt32LE(at + 4))) break;
+      payloadBytes += length;
+      count += 1;
+      at = end;
+    }
+    takenBytes += at;
+    lastPart = p;
+    lastEnd = at;
+    // Stopped inside this part: the batch is full, or a record is cut off or bad.
+    if (count >= maxRecords || at < buf.length) break;
+  }
+  if (count === 0) return { body: EMPTY, count: 0, takenBytes: 0 };
+  const body = Buffer.allocUnsafe(payloadBytes + count - 1);
+  let out = 0;
+  for (let p = 0; p <= lastPart; p++) {
+    const buf = parts[p];
+    const stop = p === lastPart ? lastEnd : buf.length;
+    for (let at = 0; at < stop; ) {
+      const length = buf.readUInt32LE(at);
+      if (out > 0) body[out++] = NEWLINE;
+      out += buf.copy(body, out, at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + length);
+      at += RECORD_HEADER_BYTES + length;
+    }
+  }
+  return { body, count, takenBytes };
+}
+
 /** What {@link scanRecords} found in a buffer. */
 export interface ScanResult {
   /** Payloads decoded, in order. */

@@ -54,6 +54,7 @@ function abandonFiles(store: SegmentStore): void {
   }
   for (const fd of [...store.retired, store.activeFd]) if (fd >= 0) closeQuietly(fd);
   store.reader.release();
+  store.recent.clear();
   store.retired = [];
   store.activeFd = -1;
   const kept = store.segments.filter((s) => s !== active && existsSync(s.path));
@@ -103,6 +104,8 @@ export async function skipDamage(store: SegmentStore, seg: SpoolSegment, at: Ind
     return err.code === 'ENOENT' ? segmentGone(store, seg) : store.failed('segment read', err);
   }
   if (store.cursor.segment !== at.segment || store.cursor.offset !== at.offset) return true;
+  // The file is the truth from here on: every damaged record in it is counted as lost below, so none may still be sent from a copy.
+  store.recent.clear();
   const scan = scanSegment(data.subarray(0, bytes));
   const next = scan.starts.find((s) => s > at.offset) ?? bytes;
   const lost = Math.max(0, lines - scan.ends.length);

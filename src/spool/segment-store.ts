@@ -5,6 +5,7 @@ import type { Cursor } from './cursor-file.ts';
 import { DiskHealth, isSystemError, type SpoolDiskOp } from './disk-health.ts';
 import { FreeSpaceBound, type FreeSpace } from './free-space-bound.ts';
 import { MAX_RECORD_BYTES, RECORD_HEADER_BYTES, RecordStage } from './record-codec.ts';
+import { RecentRecords } from './recent-records.ts';
 import { cutTo, writeAt } from './segment-io.ts';
 import { SegmentReader } from './segment-reader.ts';
 import { segmentName, type IndexedCursor, type SpoolSegment } from './segment-recovery.ts';
@@ -17,6 +18,8 @@ export interface SegmentStoreOptions {
   segmentBytes: number;
   /** Bound of records held in memory while the disk refuses them, bytes. */
   maxHeldBytes: number;
+  /** Bound of the copies of just-written records (recent-records.ts), bytes. */
+  recentBytes: number;
   diskReserveBytes?: number;
   statfs?: (dir: string) => FreeSpace;
   now: () => number;
@@ -52,12 +55,15 @@ export class SegmentStore {
   readonly stage = new RecordStage();
   /** The read fd of the segment being read (segment-reader.ts). */
   readonly reader = new SegmentReader();
+  /** Copies of what was just written to the active segment, which `read()` serves from memory. */
+  readonly recent: RecentRecords;
   readonly faults = { heldDroppedLines: 0, damagedLines: 0, lostLines: 0 };
   readonly health: DiskHealth;
   readonly bound: FreeSpaceBound;
 
   constructor(readonly o: SegmentStoreOptions) {
     this.health = new DiskHealth(o.log, o.dir, o.now);
+    this.recent = new RecentRecords(o.recentBytes);
     this.bound = new FreeSpaceBound({ dir: o.dir, maxBytes: o.maxBytes, reserveBytes: o.diskReserveBytes, statfs: o.statfs, log: o.log });
   }
 
@@ -93,6 +99,8 @@ export class SegmentStore {
       const { written, error } = writeAt(this.activeFd, this.stage.peek(), chunk.bytes, seg.bytes);
       const done = error ? this.stage.prefix(written) : chunk;
       if (done.bytes < written) cutTo(this.activeFd, seg.bytes + done.bytes);
+      if (error) this.recent.clear();
+      else this.recent.add(seg.seq, seg.bytes, this.stage.peek().subarray(0, done.bytes));
       this.stage.discard(done.bytes, done.lines);
       seg.bytes += done.bytes;
       seg.lines += done.lines;

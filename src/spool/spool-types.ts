@@ -17,6 +17,12 @@ export const STAGE_FLUSH_BYTES = 64 * 1024;
  */
 export const DEFAULT_MAX_HELD_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Default bound of the copies of just-written records that `read()` serves
+ * from memory: 1 MiB, about 7,000 points, more than a full batch (5,000).
+ */
+export const DEFAULT_RECENT_BYTES = 1024 * 1024;
+
 /** Options of {@link Spool}. */
 export interface SpoolOptions {
   /** Directory of the segments and the `ack` file, e.g. `<dataDir>/spool`. Created if missing. */
@@ -32,6 +38,12 @@ export interface SpoolOptions {
   now?: () => number;
   /** Bound of points held in memory while the disk refuses writes, bytes. Default {@link DEFAULT_MAX_HELD_BYTES}. */
   maxHeldBytes?: number;
+  /**
+   * Bound of the copies of just-written records kept to serve `read()` from
+   * memory (recent-records.ts), bytes; 0 reads everything back from the file.
+   * Default {@link DEFAULT_RECENT_BYTES}.
+   */
+  recentBytes?: number;
   /** Free space the spool leaves to others on its filesystem, bytes. Default 16 MiB (free-space-bound.ts). */
   diskReserveBytes?: number;
   /** Free-space measurement of the spool directory; default `fs.statfsSync` (tests inject one). */
@@ -55,12 +67,7 @@ export interface SpoolPosition extends Cursor {
   index: number;
 }
 
-/** Lines handed out by {@link Spool.read}; give it back to `ack` once delivered (or set aside by the sink). */
-export interface SpoolBatch {
-  readonly lines: readonly string[];
-  readonly start: SpoolPosition;
-  readonly end: SpoolPosition;
-}
+export { SpoolBatch } from './spool-batch.ts';
 
 /** Counters and backlog of the spool. */
 export interface SpoolStats {

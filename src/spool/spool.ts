@@ -6,19 +6,23 @@ import { GatewayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { fsyncDir, writeCursor, type Cursor } from './cursor-file.ts';
 import { isSystemError, type SpoolDiskOp } from './disk-health.ts';
-import { MAX_RECORD_BYTES, RECORD_HEADER_BYTES, scanRecords } from './record-codec.ts';
+import { joinPayloads, MAX_RECORD_BYTES, type JoinedPayloads, RECORD_HEADER_BYTES } from './record-codec.ts';
 import { checkDir, segmentGone, skipDamage } from './segment-loss.ts';
 import { recoverSegments, resolveCursor } from './segment-recovery.ts';
 import { SegmentStore } from './segment-store.ts';
 import {
-  DEFAULT_FSYNC_INTERVAL_MS, DEFAULT_MAX_HELD_BYTES, DEFAULT_SEGMENT_BYTES, DEFAULT_SPOOL_MAX_BYTES, STAGE_FLUSH_BYTES,
-  type OpenReport, type SpoolBatch, type SpoolOptions, type SpoolStats,
+  DEFAULT_FSYNC_INTERVAL_MS, DEFAULT_MAX_HELD_BYTES, DEFAULT_RECENT_BYTES, DEFAULT_SEGMENT_BYTES, DEFAULT_SPOOL_MAX_BYTES, STAGE_FLUSH_BYTES,
+  SpoolBatch, type OpenReport, type SpoolPosition, type SpoolOptions, type SpoolStats,
 } from './spool-types.ts';
 
 export * from './spool-types.ts';
 
 const fsync = promisify(fsyncCb);
 const closeFd = promisify(closeCb);
+
+/** The batch of `joined` records read at `start`. */
+const batchAt = (start: SpoolPosition, joined: JoinedPayloads): SpoolBatch =>
+  new SpoolBatch(joined.body, joined.count, start, { segment: start.segment, offset: start.offset + joined.takenBytes, index: start.index + joined.count });
 
 const before = (a: Cursor, b: Cursor): boolean => a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
 
@@ -99,6 +103,7 @@ export class Spool {
       segmentBytes: Math.max(MAX_RECORD_BYTES + RECORD_HEADER_BYTES, Math.min(options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, Math.floor(maxBytes / 4))),
       now: options.now ?? Date.now,
       maxHeldBytes: options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES,
+      recentBytes: options.recentBytes ?? DEFAULT_RECENT_BYTES,
     };
     this.stageFlushBytes = Math.min(STAGE_FLUSH_BYTES, Math.floor(this.opts.segmentBytes / 4));
     this.log = options.log.child({ stage: 'spool' });
@@ -147,7 +152,12 @@ export class Spool {
     }
   }
 
-  /** Up to `maxLines` of the oldest unacknowledged lines, or `undefined` when none wait or none can be read now. */
+  /**
+   * Up to `maxLines` of the oldest unacknowledged lines, or `undefined` when
+   * none wait or none can be read now. Lines just written to the segment
+   * being appended to come from memory (recent-records.ts); older ones are
+   * read back from their segment and their CRCs checked.
+   */
   async read(maxLines: number): Promise<SpoolBatch | undefined> {
     const { s } = this;
     s.flush();
@@ -161,6 +171,11 @@ export class Spool {
         continue;
       }
       const start = { ...s.cursor };
+      const held = s.recent.from(seg.seq, start.offset);
+      if (held) {
+        const got = joinPayloads(held, maxLines, false);
+        if (got.count > 0) return batchAt(start, got);
+      }
       const buf = Buffer.allocUnsafe(Math.min(seg.bytes - start.offset, Math.max(1024 * 1024, MAX_RECORD_BYTES + RECORD_HEADER_BYTES)));
       let got: number;
       try {
@@ -173,13 +188,12 @@ export class Spool {
       }
       // Moved meanwhile (a full spool dropped the segment, the directory was made again): read again.
       if (s.cursor.segment !== start.segment || s.cursor.offset !== start.offset) continue;
-      const scan = scanRecords(buf.subarray(0, got), maxLines);
-      if (scan.lines.length === 0) {
+      const joined = joinPayloads([buf.subarray(0, got)], maxLines, true);
+      if (joined.count === 0) {
         if (!(await skipDamage(s, seg, start))) return undefined;
         continue;
       }
-      const end = { segment: seg.seq, offset: start.offset + scan.validBytes, index: start.index + scan.lines.length };
-      return { lines: scan.lines, start, end };
+      return batchAt(start, joined);
     }
     return undefined;
   }

@@ -34,7 +34,8 @@ async function spoolIn(t: ExecutionContext): Promise<{ spool: Spool; dir: string
   t.teardown(tmp.remove);
   const dir = join(tmp.path, 'data', 'spool');
   const rec = recordingLog();
-  const spool = new Spool({ dir, log: rec.log, fsyncIntervalMs: 60_000, segmentBytes: 70 * 1024 });
+  // recentBytes 0: these tests are about reading back from the files (what was just written is otherwise served from memory, recent-records.test.ts).
+  const spool = new Spool({ dir, log: rec.log, fsyncIntervalMs: 60_000, segmentBytes: 70 * 1024, recentBytes: 0 });
   await spool.open();
   t.teardown(() => spool.close());
   return { spool, dir, root: tmp.path, rec };
@@ -134,7 +135,7 @@ test.serial('full spool: the oldest segment, dropped while its fd is open for re
   t.teardown(tmp.remove);
   const dir = join(tmp.path, 'spool');
   const rec = recordingLog();
-  const spool = new Spool({ dir, log: rec.log, fsyncIntervalMs: 60_000, maxBytes: 512 * 1024, segmentBytes: 70 * 1024 });
+  const spool = new Spool({ dir, log: rec.log, fsyncIntervalMs: 60_000, maxBytes: 512 * 1024, segmentBytes: 70 * 1024, recentBytes: 0 });
   await spool.open();
   t.teardown(() => spool.close());
   spool.append(lines(0, 1000));
