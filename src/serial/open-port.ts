@@ -27,6 +27,7 @@
  */
 import { SerialPort } from 'serialport';
 import { SerialPortStream } from '@serialport/stream';
+import { withPolledReads } from './poll-read.ts';
 
 /** The serial stream the rest of the gateway sees (a Duplex with `close` events). */
 export type PortStream = SerialPortStream;
@@ -34,8 +35,12 @@ export type PortStream = SerialPortStream;
 /** A serialport binding; tests pass a recording or mock one. */
 export type PortBinding = ConstructorParameters<typeof SerialPortStream>[0]['binding'];
 
-/** The platform's native binding (bindings-cpp); tests wrap it to record calls. */
-export const nativeBinding: PortBinding = SerialPort.binding;
+/**
+ * The platform's native binding (bindings-cpp), reading through its poller on
+ * the main thread instead of the thread pool (poll-read.ts); tests wrap it to
+ * record calls.
+ */
+export const nativeBinding: PortBinding = withPolledReads(SerialPort.binding);
 
 /** Options of {@link openPort}. */
 export interface OpenPortOptions {
