@@ -1,4 +1,4 @@
-import { crc32 } from 'node:zlib';
+import { crc32Bytes } from '../crc32.ts';
 
 /**
  * On-disk framing of one spool record (one line-protocol line):
@@ -25,7 +25,7 @@ export function encodeRecords(lines: readonly string[]): Buffer {
   let at = 0;
   for (const p of payloads) {
     out.writeUInt32LE(p.length, at);
-    out.writeUInt32LE(crc32(p), at + 4);
+    out.writeUInt32LE(crc32Bytes(p, 0, p.length), at + 4);
     p.copy(out, at + RECORD_HEADER_BYTES);
     at += RECORD_HEADER_BYTES + p.length;
   }
@@ -55,7 +55,7 @@ export class RecordStage {
     }
     const n = this.buf.write(line, at + RECORD_HEADER_BYTES);
     this.buf.writeUInt32LE(n, at);
-    this.buf.writeUInt32LE(crc32(this.buf.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + n)), at + 4);
+    this.buf.writeUInt32LE(crc32Bytes(this.buf, at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + n), at + 4);
     this.bytes = at + RECORD_HEADER_BYTES + n;
     this.lines += 1;
   }
@@ -149,7 +149,7 @@ export function joinPayloads(parts: readonly Buffer[], maxRecords: number, verif
     while (count < maxRecords && at + RECORD_HEADER_BYTES <= buf.length) {
       const length = buf.readUInt32LE(at);
       const end = at + RECORD_HEADER_BYTES + length;
-      if (verify && (length === 0 || length > MAX_RECORD_BYTES || end > buf.length || crc32(buf.subarray(at + RECORD_HEADER_BYTES, end)) !== buf.readUInt32LE(at + 4))) break;
+      if (verify && (length === 0 || length > MAX_RECORD_BYTES || end > buf.length || crc32Bytes(buf, at + RECORD_HEADER_BYTES, end) !== buf.readUInt32LE(at + 4))) break;
       payloadBytes += length;
       count += 1;
       at = end;
@@ -206,12 +206,11 @@ export function scanRecords(buf: Buffer, maxRecords = Infinity, decode = true): 
     }
     const end = at + RECORD_HEADER_BYTES + length;
     if (end > buf.length) break;
-    const payload = buf.subarray(at + RECORD_HEADER_BYTES, end);
-    if (crc32(payload) !== buf.readUInt32LE(at + 4)) {
+    if (crc32Bytes(buf, at + RECORD_HEADER_BYTES, end) !== buf.readUInt32LE(at + 4)) {
       corrupt = true;
       break;
     }
-    if (decode) lines.push(payload.toString('utf8'));
+    if (decode) lines.push(buf.toString('utf8', at + RECORD_HEADER_BYTES, end));
     ends.push(end);
     at = end;
   }

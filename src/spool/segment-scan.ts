@@ -1,4 +1,4 @@
-import { crc32 } from 'node:zlib';
+import { crc32Bytes } from '../crc32.ts';
 import { MAX_RECORD_BYTES, RECORD_HEADER_BYTES } from './record-codec.ts';
 
 /** A stretch of a segment that is not a valid record, between two that are. */
@@ -33,7 +33,7 @@ export function recordEndAt(buf: Buffer, at: number): number {
   if (length === 0 || length > MAX_RECORD_BYTES) return -1;
   const end = at + RECORD_HEADER_BYTES + length;
   if (end > buf.length) return -1;
-  return crc32(buf.subarray(at + RECORD_HEADER_BYTES, end)) === buf.readUInt32LE(at + 4) ? end : -1;
+  return crc32Bytes(buf, at + RECORD_HEADER_BYTES, end) === buf.readUInt32LE(at + 4) ? end : -1;
 }
 
 /**
