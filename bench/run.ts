@@ -24,6 +24,7 @@ import { startVictoria } from '../test/helpers/victoria.ts';
 import { sleep, waitFor } from '../test/helpers/wait-for.ts';
 import { startAckProxy, type AckProxy } from './ack-proxy.ts';
 import { benchDecode, simulatedLines } from './decode.ts';
+import { benchSerialRead } from './serial-read.ts';
 import { procStats } from './proc-stats.ts';
 import { benchRender } from './render.ts';
 import { benchControlSide } from './control-side.ts';
@@ -197,6 +198,10 @@ async function main(): Promise<void> {
     say('decoding alone');
     const { lines } = simulatedLines(quick ? 50_000 : 200_000, NODES);
     add('decoding alone: decodeLine + parseBrokerFrame + decodeMessage', benchDecode(lines, quick ? 3 : 10), 'lines/s', 0, '>= 500,000');
+    say('serial read alone');
+    const serial = await benchSerialRead(quick ? 1 : 3);
+    add(`serial read alone, ${Math.round(serial.bytesPerChunk).toLocaleString('en-US')}-byte pty chunks: poll + readSync (the gateway's)`, serial.polled, 'CPU us/chunk', 1);
+    add('  same, bindings-cpp fs.read on the thread pool', serial.threadPool, 'CPU us/chunk', 1);
   }
 
   const dir = await makeTempDir('bench');

@@ -18,8 +18,21 @@ export function normalizeMac(text: string): string {
   throw new ProtocolError('BAD_MAC', `${JSON.stringify(text)}: not a MAC address (12 hex digits)`);
 }
 
-/** Formats a 12-hex-digit MAC as `aa:bb:cc:dd:ee:ff` (the `node` tag). */
+/** Formatted MACs by the text given; cleared past {@link FORMATTED_MAX} (a flood of spoofed MACs). */
+const formatted = new Map<string, string>();
+const FORMATTED_MAX = 4096;
+
+/**
+ * Formats a 12-hex-digit MAC as `aa:bb:cc:dd:ee:ff` (the `node` tag). The
+ * same few MACs are formatted for every reading the API, the event stream
+ * and MQTT show, so results are remembered.
+ */
 export function formatMac(mac12: string): string {
-  const mac = normalizeMac(mac12);
-  return mac.match(/../g)!.join(':');
+  let out = formatted.get(mac12);
+  if (out === undefined) {
+    out = normalizeMac(mac12).match(/../g)!.join(':');
+    if (formatted.size >= FORMATTED_MAX) formatted.clear();
+    formatted.set(mac12, out);
+  }
+  return out;
 }
