@@ -7,7 +7,7 @@ import type { NodeView } from '../../nodes/node-store.ts';
 import { clientOptions, describeMqttError, nextDelay, type ReconnectDelays } from './client-options.ts';
 import type { DiscoveryContext } from './discovery.ts';
 import type { MqttConfig } from './mqtt-config.ts';
-import { OutgoingQueue } from './outgoing-queue.ts';
+import { OutgoingQueue, type OutgoingMessage } from './outgoing-queue.ts';
 import { packageInfo } from './package-info.ts';
 import { SetHandler } from './set-handler.ts';
 import { StatePublisher } from './state-publisher.ts';
@@ -101,7 +101,15 @@ export class MqttService implements Service {
         this.flushSoon();
       },
     }) : undefined;
-    const publisher = new StatePublisher({ topics, nodes: this.d.nodes, queue, ...this.discovery(topics), ...(this.throttle ? { throttle: this.throttle } : {}) });
+    // What the publisher queues (also at the end of a throttle's interval) is drained soon; nothing is queued while the broker is away.
+    const guarded = {
+      put: (m: OutgoingMessage): boolean => {
+        if (!client.connected) return false;
+        this.flushSoon();
+        return queue.put(m);
+      },
+    };
+    const publisher = new StatePublisher({ topics, nodes: this.d.nodes, queue: guarded, ...this.discovery(topics), ...(this.throttle ? { throttle: this.throttle } : {}) });
     this.wire(client, publisher, log, delays);
     const whileConnected = (fn: () => void): void => {
       if (!client.connected) return;

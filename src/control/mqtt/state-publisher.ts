@@ -10,10 +10,15 @@ import type { MqttTopics } from './topics.ts';
 export interface StatePublisherOptions {
   readonly topics: MqttTopics;
   readonly nodes: { list(): NodeView[]; get(mac: string): NodeView | undefined };
-  readonly queue: OutgoingQueue;
+  /** Where messages go (the service's queue, behind a guard that drops them while disconnected). */
+  readonly queue: Pick<OutgoingQueue, 'put'>;
   /** Home Assistant discovery; absent = off. */
   readonly discovery?: DiscoveryContext;
-  /** Where node and channel state goes, at most once per topic per interval; absent = queued on every change. */
+  /**
+   * Handles each node at most once per interval: the first change at once,
+   * the latest of those within the interval at its end (state, channels,
+   * availability, discovery); absent = every change at once.
+   */
   readonly throttle?: StateThrottle;
 }
 
@@ -91,8 +96,24 @@ export class StatePublisher {
     for (const node of this.o.nodes.list()) this.discoveryOf(node);
   }
 
-  /** One node after a change: its state, its channels, and availability and discovery when they changed. */
+  /**
+   * One node after a change: its state, its channels, and availability and
+   * discovery when they changed. Through the throttle, a node that changed
+   * again within the interval is looked at once, at the interval's end: its
+   * view (built from the read model) is not made for every reading.
+   */
   node(mac: string): void {
+    const { throttle } = this.o;
+    if (throttle === undefined) return this.nodeNow(mac);
+    // One window per node whichever way its MAC is spelt (the bus gives `a2b2c2d2e2f2`, a view `a2:b2:c2:d2:e2:f2`).
+    const id = mac.length === 12 ? mac : mac.replace(/:/g, '').toLowerCase();
+    throttle.offer(`\u0000node ${id}`, () => {
+      this.nodeNow(mac);
+      return undefined; // queued by nodeNow itself
+    });
+  }
+
+  private nodeNow(mac: string): void {
     const node = this.o.nodes.get(mac);
     if (!node) return;
     const topics = this.topicsOf(node);
@@ -158,12 +179,8 @@ export class StatePublisher {
     }
   }
 
-  /** A node or channel state changed: queued now, or handed to the throttle, which builds it when it publishes it. */
+  /** A node or channel state changed: queued now (the throttle, if any, already limits how often a node is looked at). */
   private state({ topic, build }: StateTopic): void {
-    if (this.o.throttle !== undefined) {
-      this.o.throttle.offer(topic, build);
-      return;
-    }
     const payload = build();
     if (payload !== undefined) this.retained(topic, payload);
   }
