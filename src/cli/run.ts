@@ -94,22 +94,34 @@ function unexpected(log: Logger, error: unknown): number {
   return 1;
 }
 
-/** Starts the gateway, serves SIGHUP until SIGINT/SIGTERM, stops it. */
+/**
+ * Starts the gateway, serves SIGHUP until SIGINT/SIGTERM, stops it. The stop
+ * signals are caught before the start begins: one that comes while the
+ * services are still starting (systemd stopping a unit it just started) stops
+ * the gateway as soon as they have started, instead of killing it without
+ * the sink's last flush and the lock's release. The stop deadline runs from
+ * the signal.
+ */
 async function serve(file: string, config: Config, log: Logger): Promise<number> {
   const gateway = new Gateway({ config, log, configFile: file });
+  let deadline: NodeJS.Timeout | undefined;
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    const onStop = (signal: NodeJS.Signals): void => {
+      deadline ??= setTimeout(() => {
+        log.error({ waitingFor: gateway.stoppingService() }, 'stop took too long; exiting with unsent points left in the spool');
+        process.exit(1);
+      }, STOP_DEADLINE_MS);
+      resolve(signal);
+    };
+    process.once('SIGINT', onStop);
+    process.once('SIGTERM', onStop);
+  });
   await gateway.start();
   const onHup = (): void => void reload(file, config, gateway, log);
   process.on('SIGHUP', onHup);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const signal = await stopSignal;
   process.off('SIGHUP', onHup);
   log.info({ signal }, 'stopping');
-  const deadline = setTimeout(() => {
-    log.error({ waitingFor: gateway.stoppingService() }, 'stop took too long; exiting with unsent points left in the spool');
-    process.exit(1);
-  }, STOP_DEADLINE_MS);
   await gateway.stop();
   clearTimeout(deadline);
   return 0;

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnGateway, writeConfig } from '../helpers/gateway-process.ts';
 import { startPtyPair } from '../helpers/pty-pair.ts';
@@ -50,3 +51,32 @@ for (const when of ['idle', 'while the screen is being drawn'] as const) {
     t.true(afterLine < BOUND_MS, `exited ${afterLine} ms after 'gateway stopped'`);
   });
 }
+
+/*
+ * systemd may stop a unit it has just started. A SIGTERM that arrives while the
+ * services are still starting (here: as soon as the spool has opened) must not
+ * kill the process with the signal's default action: the gateway finishes
+ * starting, then stops as on any SIGTERM (sink flush, lock released, exit 0).
+ */
+test.serial('SIGTERM while the services are still starting: the gateway stops cleanly once started (exit 0, not killed by the signal)', async (t) => {
+  t.timeout(60_000);
+  const dir = await makeTempDir('exit-early');
+  const pty = await startPtyPair();
+  const vm = await startVictoria();
+  t.teardown(async () => { await pty.stop(); await vm.stop(); await dir.remove(); });
+  const config = await writeConfig(dir.path, {
+    dataDir: join(dir.path, 'data'),
+    serial: { path: pty.gatewayPath, baudRate: 921600 },
+    influx: { url: vm.url, org: 'home', bucket: 'sensors', token: 'secret' },
+    clock: { requireSync: false },
+  });
+  const gw = spawnGateway(['run', '--config', config]);
+  t.teardown(() => gw.stop('SIGKILL'));
+  await gw.waitForLog((l) => l.msg === 'spool open', 20_000, 'the spool opened');
+  const started = gw.logs.some((l) => l.msg === 'gateway started');
+  const code = await gw.stop('SIGTERM');
+  t.log(`SIGTERM sent ${started ? 'after' : 'before'} 'gateway started'`);
+  t.is(code, 0, gw.stderr());
+  t.true(gw.logs.some((l) => l.msg === 'gateway stopped'), 'stopped as on any SIGTERM');
+  t.false(existsSync(join(dir.path, 'data', 'gateway.lock')), 'the dataDir lock is released');
+});
