@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnGateway, writeConfig } from '../helpers/gateway-process.ts';
@@ -6,6 +6,23 @@ import { startPtyPair } from '../helpers/pty-pair.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { startVictoria } from '../helpers/victoria.ts';
 import { sleep } from '../helpers/wait-for.ts';
+
+/** The real CLI spawned on a socat pty and a real VictoriaMetrics, all stopped by the test's teardown. */
+async function spawnOnRig(t: ExecutionContext, name: string, influx: Record<string, unknown> = {}) {
+  const dir = await makeTempDir(name);
+  const pty = await startPtyPair();
+  const vm = await startVictoria();
+  t.teardown(async () => { await pty.stop(); await vm.stop(); await dir.remove(); });
+  const config = await writeConfig(dir.path, {
+    dataDir: join(dir.path, 'data'),
+    serial: { path: pty.gatewayPath, baudRate: 921600 },
+    influx: { url: vm.url, org: 'home', bucket: 'sensors', token: 'secret', ...influx },
+    clock: { requireSync: false },
+  });
+  const gw = spawnGateway(['run', '--config', config]);
+  t.teardown(() => gw.stop('SIGKILL'));
+  return { gw, pty, dataDir: join(dir.path, 'data') };
+}
 
 /*
  * systemd's `stop` (and a shell's Ctrl-C) returns when the process is gone,
@@ -19,18 +36,7 @@ const BOUND_MS = 1000;
 for (const when of ['idle', 'while the screen is being drawn'] as const) {
   test.serial(`exit after 'gateway stopped': the process is gone within ${BOUND_MS} ms of the line (SIGTERM ${when})`, async (t) => {
     t.timeout(60_000);
-    const dir = await makeTempDir('exit');
-    const pty = await startPtyPair();
-    const vm = await startVictoria();
-    t.teardown(async () => { await pty.stop(); await vm.stop(); await dir.remove(); });
-    const config = await writeConfig(dir.path, {
-      dataDir: join(dir.path, 'data'),
-      serial: { path: pty.gatewayPath, baudRate: 921600 },
-      influx: { url: vm.url, org: 'home', bucket: 'sensors', token: 'secret', flushIntervalMs: 100 },
-      clock: { requireSync: false },
-    });
-    const gw = spawnGateway(['run', '--config', config]);
-    t.teardown(() => gw.stop('SIGKILL'));
+    const { gw, pty } = await spawnOnRig(t, 'exit', { flushIntervalMs: 100 });
     let stoppedAt = 0;
     gw.child.stdout!.on('data', (chunk: string) => {
       if (!stoppedAt && chunk.includes('"msg":"gateway stopped"')) stoppedAt = Date.now();
@@ -60,23 +66,12 @@ for (const when of ['idle', 'while the screen is being drawn'] as const) {
  */
 test.serial('SIGTERM while the services are still starting: the gateway stops cleanly once started (exit 0, not killed by the signal)', async (t) => {
   t.timeout(60_000);
-  const dir = await makeTempDir('exit-early');
-  const pty = await startPtyPair();
-  const vm = await startVictoria();
-  t.teardown(async () => { await pty.stop(); await vm.stop(); await dir.remove(); });
-  const config = await writeConfig(dir.path, {
-    dataDir: join(dir.path, 'data'),
-    serial: { path: pty.gatewayPath, baudRate: 921600 },
-    influx: { url: vm.url, org: 'home', bucket: 'sensors', token: 'secret' },
-    clock: { requireSync: false },
-  });
-  const gw = spawnGateway(['run', '--config', config]);
-  t.teardown(() => gw.stop('SIGKILL'));
+  const { gw, dataDir } = await spawnOnRig(t, 'exit-early');
   await gw.waitForLog((l) => l.msg === 'spool open', 20_000, 'the spool opened');
   const started = gw.logs.some((l) => l.msg === 'gateway started');
   const code = await gw.stop('SIGTERM');
   t.log(`SIGTERM sent ${started ? 'after' : 'before'} 'gateway started'`);
   t.is(code, 0, gw.stderr());
   t.true(gw.logs.some((l) => l.msg === 'gateway stopped'), 'stopped as on any SIGTERM');
-  t.false(existsSync(join(dir.path, 'data', 'gateway.lock')), 'the dataDir lock is released');
+  t.false(existsSync(join(dataDir, 'gateway.lock')), 'the dataDir lock is released');
 });
