@@ -91,17 +91,9 @@ export class MqttService implements Service {
     const client = connect(config.url, clientOptions(config, topics.bridgeState, delays, tuning.connectTimeoutMs ?? 10_000));
     this.client = client;
     this.queue = queue;
-    this.throttle = config.stateIntervalMs > 0 ? new StateThrottle({
-      intervalMs: config.stateIntervalMs,
-      timers: this.d.timers ?? NODE_TIMERS,
-      // An interval ending while the broker is away publishes nothing: the connect publishes the whole state.
-      emit: (topic, payload) => {
-        if (!client.connected) return;
-        queue.put({ topic, payload, retain: true });
-        this.flushSoon();
-      },
-    }) : undefined;
-    // What the publisher queues (also at the end of a throttle's interval) is drained soon; nothing is queued while the broker is away.
+    this.throttle = config.stateIntervalMs > 0 ? new StateThrottle({ intervalMs: config.stateIntervalMs, timers: this.d.timers ?? NODE_TIMERS }) : undefined;
+    // What the publisher queues (also at the end of a throttle's interval) is drained soon; nothing is queued while the
+    // broker is away (an interval ending then publishes nothing: the connect publishes the whole state).
     const guarded = {
       put: (m: OutgoingMessage): boolean => {
         if (!client.connected) return false;

@@ -3,7 +3,7 @@ import type { NodeView } from '../../nodes/node-store.ts';
 import { bridgeDiscovery, nodeDiscovery, type DiscoveryContext } from './discovery.ts';
 import type { OutgoingQueue } from './outgoing-queue.ts';
 import { channelStatePayload, commandStatusPayload, nodeAvailability, nodeStatePayload, type RefusalPayload } from './state-payloads.ts';
-import type { StateBuilder, StateThrottle } from './state-throttle.ts';
+import type { StateThrottle } from './state-throttle.ts';
 import type { MqttTopics } from './topics.ts';
 
 /** What {@link StatePublisher} reads and writes to. */
@@ -39,22 +39,14 @@ function discoveryShape(node: NodeView): string {
   return shape;
 }
 
-/** A state topic and what builds its payload from the read model. */
-interface StateTopic {
-  readonly topic: string;
-  readonly build: StateBuilder;
-}
-
 /** A node's topics, made once per node. */
 interface NodeTopicSet {
-  /** The MAC as the node's view spells it (what the read model's get() takes). */
-  readonly mac: string;
   /** The MAC in the protocol's form (`a2b2c2d2e2f3`). */
   readonly id: string;
-  readonly state: StateTopic;
+  readonly state: string;
   readonly availability: string;
-  /** By channel number. */
-  readonly channels: Map<number, StateTopic>;
+  /** Channel state topics by channel number. */
+  readonly channels: Map<number, string>;
 }
 
 /**
@@ -107,24 +99,22 @@ export class StatePublisher {
     if (throttle === undefined) return this.nodeNow(mac);
     // One window per node whichever way its MAC is spelt (the bus gives `a2b2c2d2e2f2`, a view `a2:b2:c2:d2:e2:f2`).
     const id = mac.length === 12 ? mac : mac.replace(/:/g, '').toLowerCase();
-    throttle.offer(`\u0000node ${id}`, () => {
-      this.nodeNow(mac);
-      return undefined; // queued by nodeNow itself
-    });
+    throttle.offer(id, () => this.nodeNow(mac));
   }
 
+  /** Queues the node's state and its channels' from one view of it, then availability and discovery where they changed. */
   private nodeNow(mac: string): void {
     const node = this.o.nodes.get(mac);
     if (!node) return;
     const topics = this.topicsOf(node);
-    this.state(topics.state);
-    for (const { channel } of node.channels) {
-      let topic = topics.channels.get(channel);
+    this.retained(topics.state, JSON.stringify(nodeStatePayload(node)));
+    for (const channel of node.channels) {
+      let topic = topics.channels.get(channel.channel);
       if (topic === undefined) {
-        topic = { topic: this.o.topics.channelState(topics.id, channel), build: () => this.channelState(topics.mac, channel) };
-        topics.channels.set(channel, topic);
+        topic = this.o.topics.channelState(topics.id, channel.channel);
+        topics.channels.set(channel.channel, topic);
       }
-      this.state(topic);
+      this.retained(topic, JSON.stringify(channelStatePayload(channel)));
     }
     this.availabilityOf(node, topics);
     this.discoveryOf(node);
@@ -149,9 +139,7 @@ export class StatePublisher {
     let set = this.topicSets.get(node.mac);
     if (set === undefined) {
       const id = node.mac.replace(/:/g, '').toLowerCase();
-      const { mac } = node;
-      const state = { topic: this.o.topics.nodeState(id), build: () => this.nodeState(mac) };
-      set = { mac, id, state, availability: this.o.topics.availability(id), channels: new Map() };
+      set = { id, state: this.o.topics.nodeState(id), availability: this.o.topics.availability(id), channels: new Map() };
       this.topicSets.set(node.mac, set);
     }
     return set;
@@ -177,22 +165,6 @@ export class StatePublisher {
       this.discovered.set(m.topic, text);
       this.retained(m.topic, text);
     }
-  }
-
-  /** A node or channel state changed: queued now (the throttle, if any, already limits how often a node is looked at). */
-  private state({ topic, build }: StateTopic): void {
-    const payload = build();
-    if (payload !== undefined) this.retained(topic, payload);
-  }
-
-  private nodeState(mac: string): string | undefined {
-    const node = this.o.nodes.get(mac);
-    return node && JSON.stringify(nodeStatePayload(node));
-  }
-
-  private channelState(mac: string, channel: number): string | undefined {
-    const view = this.o.nodes.get(mac)?.channels.find((c) => c.channel === channel);
-    return view && JSON.stringify(channelStatePayload(view));
   }
 
   private retained(topic: string, payload: string): void {

@@ -1,31 +1,26 @@
 import type { CommandTimers } from '../../commands/types.ts';
 
-/** Builds a state topic's payload from the read model as it is now; undefined when there is nothing to publish any more (the node is gone). */
-export type StateBuilder = () => string | undefined;
-
 /** What {@link StateThrottle} needs. */
 export interface StateThrottleOptions {
-  /** A topic is published at most once per this many ms; > 0. */
+  /** A key's work runs at most once per this many ms; > 0. */
   readonly intervalMs: number;
   readonly timers: CommandTimers;
-  /** Publishes one retained state message. */
-  emit(topic: string, payload: string): void;
 }
 
-/** A topic published within the last interval. */
+/** A key whose work ran within the last interval. */
 interface Window {
   handle: unknown;
-  /** Set when a change came after the last publish: the latest state goes out when the window ends. */
-  build: StateBuilder | undefined;
+  /** Set when a change came after the last run: the latest work runs when the window ends. */
+  run: (() => void) | undefined;
 }
 
 /**
- * At most one message per retained state topic per interval, trailing edge:
- * the first change after a quiet interval is published at once, later changes
- * within the interval fold into one publish of the latest state when the
- * interval ends (which opens the next interval). The payload is built only
- * when it is published, never per change. One timer per topic published in
- * the last interval, so bounded by the number of state topics.
+ * At most one run per key (a node's MQTT topics) per interval, trailing
+ * edge: the first change after a quiet interval runs at once, later changes
+ * within the interval fold into one run of the latest when the interval
+ * ends (which opens the next interval). The work (building a node's view and
+ * payloads) is done only when it runs, never per change. One timer per key
+ * that ran in the last interval, so bounded by the number of keys.
  */
 export class StateThrottle {
   private readonly o: StateThrottleOptions;
@@ -35,46 +30,41 @@ export class StateThrottle {
     this.o = options;
   }
 
-  /** `topic` changed; `build` makes its payload when it is published (now, or when the topic's interval ends). */
-  offer(topic: string, build: StateBuilder): void {
-    const open = this.windows.get(topic);
+  /** `key` changed; `run` does its work, now or when the key's interval ends. */
+  offer(key: string, run: () => void): void {
+    const open = this.windows.get(key);
     if (open !== undefined) {
-      open.build = build;
+      open.run = run;
       return;
     }
-    const window: Window = { handle: undefined, build: undefined };
-    this.windows.set(topic, window);
-    this.publish(topic, window, build);
+    const window: Window = { handle: undefined, run: undefined };
+    this.windows.set(key, window);
+    this.start(key, window, run);
   }
 
-  /** Publishes every folded change now and forgets every interval (stop). */
+  /** Runs every folded change now and forgets every interval (stop). */
   flush(): void {
-    const pending = [...this.windows];
+    const pending = [...this.windows.values()];
     this.clear();
-    for (const [topic, window] of pending) {
-      if (window.build === undefined) continue;
-      const payload = window.build();
-      if (payload !== undefined) this.o.emit(topic, payload);
-    }
+    for (const window of pending) window.run?.();
   }
 
-  /** Forgets every interval and folded change, publishing nothing (a reconnect publishes the whole state anyway). */
+  /** Forgets every interval and folded change, running nothing (a reconnect publishes the whole state anyway). */
   clear(): void {
     for (const window of this.windows.values()) this.o.timers.clearTimeout(window.handle);
     this.windows.clear();
   }
 
-  private publish(topic: string, window: Window, build: StateBuilder): void {
-    window.build = undefined;
-    window.handle = this.o.timers.setTimeout(() => this.end(topic, window), this.o.intervalMs);
-    const payload = build();
-    if (payload !== undefined) this.o.emit(topic, payload);
+  private start(key: string, window: Window, run: () => void): void {
+    window.run = undefined;
+    window.handle = this.o.timers.setTimeout(() => this.end(key, window), this.o.intervalMs);
+    run();
   }
 
-  /** The topic's interval is over: publish what came in it (and open another), or close. */
-  private end(topic: string, window: Window): void {
-    if (this.windows.get(topic) !== window) return;
-    if (window.build === undefined) this.windows.delete(topic);
-    else this.publish(topic, window, window.build);
+  /** The key's interval is over: run what came in it (and open another), or close. */
+  private end(key: string, window: Window): void {
+    if (this.windows.get(key) !== window) return;
+    if (window.run === undefined) this.windows.delete(key);
+    else this.start(key, window, window.run);
   }
 }

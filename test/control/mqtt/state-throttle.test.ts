@@ -5,7 +5,16 @@ import { ManualClock } from '../../commands/manual-clock.ts';
 function setup(intervalMs = 1000) {
   const clock = new ManualClock();
   const sent: Array<[string, string]> = [];
-  const throttle = new StateThrottle({ intervalMs, timers: clock, emit: (topic, payload) => sent.push([topic, payload]) });
+  const raw = new StateThrottle({ intervalMs, timers: clock });
+  // Each run publishes its topic's payload, as the MQTT publisher's runs queue a node's state.
+  const throttle = {
+    offer: (topic: string, build: () => string | undefined) => raw.offer(topic, () => {
+      const payload = build();
+      if (payload !== undefined) sent.push([topic, payload]);
+    }),
+    flush: () => raw.flush(),
+    clear: () => raw.clear(),
+  };
   let builds = 0;
   /** A builder of `text` that counts how often a payload was built. */
   const value = (text: string | undefined) => () => {
