@@ -115,6 +115,19 @@ export class RecordStage {
 
 const SHRINK_ABOVE_BYTES = 1024 * 1024;
 
+/**
+ * Byte offset after the record starting at `at` when it is whole and valid
+ * (sane length, inside `buf`, CRC matches), else -1.
+ */
+export function recordEndAt(buf: Buffer, at: number): number {
+  if (at + RECORD_HEADER_BYTES > buf.length) return -1;
+  const length = buf.readUInt32LE(at);
+  if (length === 0 || length > MAX_RECORD_BYTES) return -1;
+  const end = at + RECORD_HEADER_BYTES + length;
+  if (end > buf.length) return -1;
+  return crc32Bytes(buf, at + RECORD_HEADER_BYTES, end) === buf.readUInt32LE(at + 4) ? end : -1;
+}
+
 /** The payloads {@link joinPayloads} took, as one request body. */
 export interface JoinedPayloads {
   /** The payloads in order, separated by `\n` (no trailing one); empty when `count` is 0. */
@@ -147,10 +160,9 @@ export function joinPayloads(parts: readonly Buffer[], maxRecords: number, verif
     const buf = parts[p];
     let at = 0;
     while (count < maxRecords && at + RECORD_HEADER_BYTES <= buf.length) {
-      const length = buf.readUInt32LE(at);
-      const end = at + RECORD_HEADER_BYTES + length;
-      if (verify && (length === 0 || length > MAX_RECORD_BYTES || end > buf.length || crc32Bytes(buf, at + RECORD_HEADER_BYTES, end) !== buf.readUInt32LE(at + 4))) break;
-      payloadBytes += length;
+      const end = verify ? recordEndAt(buf, at) : at + RECORD_HEADER_BYTES + buf.readUInt32LE(at);
+      if (end < 0) break;
+      payloadBytes += end - at - RECORD_HEADER_BYTES;
       count += 1;
       at = end;
     }

@@ -1,5 +1,4 @@
-import { crc32Bytes } from '../crc32.ts';
-import { MAX_RECORD_BYTES, RECORD_HEADER_BYTES } from './record-codec.ts';
+import { MAX_RECORD_BYTES, RECORD_HEADER_BYTES, recordEndAt } from './record-codec.ts';
 
 /** A stretch of a segment that is not a valid record, between two that are. */
 export interface DamagedRange {
@@ -21,19 +20,6 @@ export interface SegmentScan {
   validEnd: number;
   /** Damaged stretches that valid records follow (skipped, not cut). */
   damaged: DamagedRange[];
-}
-
-/**
- * Byte offset after the record starting at `at` when it is whole and valid
- * (sane length, inside `buf`, CRC matches), else -1.
- */
-export function recordEndAt(buf: Buffer, at: number): number {
-  if (at + RECORD_HEADER_BYTES > buf.length) return -1;
-  const length = buf.readUInt32LE(at);
-  if (length === 0 || length > MAX_RECORD_BYTES) return -1;
-  const end = at + RECORD_HEADER_BYTES + length;
-  if (end > buf.length) return -1;
-  return crc32Bytes(buf, at + RECORD_HEADER_BYTES, end) === buf.readUInt32LE(at + 4) ? end : -1;
 }
 
 /**
