@@ -27,6 +27,8 @@ export interface HttpApiTuning {
   readonly sseMaxQueueBytes?: number;
   /** Heartbeat comment on every event stream, ms. Default 15 000. */
   readonly heartbeatMs?: number;
+  /** Shortest time between two rounds of `node` events on the event streams, ms. Default 100. */
+  readonly nodeEventMs?: number;
   /** Window of the control rate limit, ms. Default 60 000 (so `api.controlRatePerMin` is per minute). */
   readonly rateWindowMs?: number;
 }

@@ -26,6 +26,7 @@ export class HttpApi implements Service {
     const hub = new SseHub({
       bus: this.deps.bus, nodes: this.deps.nodes, log: log.child({ stage: 'api' }),
       maxQueueBytes: this.deps.tuning?.sseMaxQueueBytes, heartbeatMs: this.deps.tuning?.heartbeatMs,
+      nodeEventMs: this.deps.tuning?.nodeEventMs,
     });
     const app = await buildApp(this.deps, tokens, hub);
     try {

@@ -74,14 +74,15 @@ test('GET /api/events: reading, node, command and sink events as JSON on a real 
   t.like(stream.events.find((e) => e.event === 'reading')?.data, { mac: 'a2:b2:c2:d2:e2:f3', room: 'Office', channels: [{ channel: 1, power: 25, relay: true }] });
   t.like(stream.events.find((e) => e.event === 'node')?.data, { mac: 'a2:b2:c2:d2:e2:f3', room: 'Office' });
   t.like(stream.events.find((e) => e.event === 'command')?.data, { id: command.id, mac: 'a2:b2:c2:d2:e2:f3', status: 'accepted' });
-  t.like(stream.events.find((e) => e.event === 'node' && (e.data as { channels: Array<{ pendingCommand?: unknown }> }).channels[1]?.pendingCommand)?.data,
-    { channels: [{ channel: 1 }, { channel: 2, pendingCommand: { id: command.id, status: 'accepted', state: 'on' } }] }, 'the node event shows the pending command');
+  const pending = await waitFor(() => stream.events.find((e) => e.event === 'node' && (e.data as { channels: Array<{ pendingCommand?: unknown }> }).channels[1]?.pendingCommand),
+    2000, 'the node event after the command (the end of the node-event window)');
+  t.like(pending.data, { channels: [{ channel: 1 }, { channel: 2, pendingCommand: { id: command.id, status: 'accepted', state: 'on' } }] }, 'the node event shows the pending command');
   t.deepEqual(stream.events.find((e) => e.event === 'sink')?.data, { reachable: false, backlogPoints: 12, lastError: 'ECONNREFUSED' });
   await waitFor(() => stream.comments.includes(': heartbeat'), 2000, 'a heartbeat');
   stream.res.destroy();
 });
 
-test('every event of a burst within one turn arrives, in order: 300 button presses of one node, each with its own reading and node event', async (t) => {
+test('every reading of a burst within one turn arrives, in order; the node events carry the state after them: 300 button presses of one node', async (t) => {
   const { rig, api } = await startApi(t);
   const stream = await open(api, rig.read);
   await waitFor(() => stream.comments.includes(': connected'), 2000, 'the greeting');
@@ -89,11 +90,17 @@ test('every event of a burst within one turn arrives, in order: 300 button press
     rig.bus.emit('reading', { ...reading(), atMs: i, channels: [{ channel: 1, press: 1 + (i % 2) }] });
     rig.bus.emit('nodeChanged', { mac: SOCKET });
   }
-  await waitFor(() => stream.events.length === 600, 5000, 'all 600 events');
+  rig.queue.submit(SOCKET, { type: 'relay', channel: 2, state: 'on' }, 'api');
+  const isNode = (e: { event: string }) => e.event === 'node';
+  await waitFor(() => stream.events.filter(isNode).length === 2, 5000, 'the node event at once and the one at the window\'s end');
   const readings = stream.events.filter((e) => e.event === 'reading').map((e) => e.data as ReadingEvent);
   t.deepEqual(readings.map((r) => r.atMs), Array.from({ length: 300 }, (_, i) => i));
   t.deepEqual(readings.map((r) => r.channels[0].press), Array.from({ length: 300 }, (_, i) => 1 + (i % 2)));
-  t.true(stream.events.every((e, i) => e.event === (i % 2 === 0 ? 'reading' : 'node')));
+  t.deepEqual(stream.events.slice(0, 3).map((e) => e.event), ['reading', 'node', 'reading'], 'the first change at once, after its reading');
+  const last = stream.events.filter(isNode).at(-1)!.data as { channels: Array<{ pendingCommand?: unknown }> };
+  t.truthy(last.channels[1]?.pendingCommand, 'the last node event shows the state after the whole burst (the command submitted after it)');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  t.is(stream.events.filter(isNode).length, 2, 'nothing more once quiet');
 });
 
 test('a client that stops reading is disconnected once its queue passes the bound; a reading client keeps its stream', async (t) => {

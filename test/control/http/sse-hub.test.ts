@@ -6,6 +6,7 @@ import type { ReadingEvent } from '../../../src/bus/events.ts';
 import { SseHub } from '../../../src/control/http/sse-hub.ts';
 import { silentLogger } from '../../../src/log.ts';
 import type { NodeView } from '../../../src/nodes/node-store.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 // The hub against fake responses: every write is recorded, and nothing drains
 // unless the test says so (writableLength is what a socket would still hold).
@@ -23,41 +24,44 @@ class FakeResponse extends EventEmitter {
   }
   end(): void { this.writableEnded = true; }
   destroy(): void { this.destroyed = true; this.emit('close'); }
-  /** Everything written after the greeting: each event's name and, for a reading, its `seq`. */
-  events(): Array<{ event: string; seq?: number }> {
+  /** Everything written after the greeting: each event's name and, for a reading, its `seq`; for a node, its MAC and room. */
+  events(): Array<{ event: string; seq?: number; mac?: string; room?: string }> {
     return this.writes.slice(1).join('').split('\n\n').filter((b) => b.startsWith('event: ')).map((block) => {
       const [event, data] = block.split('\n');
-      const parsed = JSON.parse(data.slice('data: '.length)) as { values?: { seq?: number } };
-      return { event: event.slice('event: '.length), seq: parsed.values?.seq };
+      const parsed = JSON.parse(data.slice('data: '.length)) as { values?: { seq?: number }; mac: string; room: string };
+      const name = event.slice('event: '.length);
+      return name === 'node' ? { event: name, mac: parsed.mac, room: parsed.room } : { event: name, seq: parsed.values?.seq };
     });
   }
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function setup(maxQueueBytes?: number) {
+function setup(maxQueueBytes?: number, nodeEventMs?: number) {
   const bus = new EventBus(silentLogger);
-  const nodes = { list: (): NodeView[] => [], get: (mac: string) => ({ mac, room: 'Office' }) as unknown as NodeView };
-  const hub = new SseHub({ bus, nodes, log: silentLogger, maxQueueBytes, heartbeatMs: 60_000 });
+  /** What each node's view says now (`room` stands for its state), by MAC. */
+  const state = new Map<string, string>();
+  const nodes = { list: (): NodeView[] => [], get: (mac: string) => ({ mac, room: state.get(mac) ?? 'Office' }) as unknown as NodeView };
+  const hub = new SseHub({ bus, nodes, log: silentLogger, maxQueueBytes, heartbeatMs: 60_000, nodeEventMs });
   hub.start();
   const client = (): FakeResponse => {
     const res = new FakeResponse();
     hub.add(res as unknown as ServerResponse);
     return res;
   };
-  return { bus, hub, client };
+  return { bus, hub, client, state };
 }
 
 const reading = (seq: number): ReadingEvent => ({ mac: 'a2b2c2d2e2f3', room: 'Office', kind: 'REPORT', atMs: seq, values: { seq } as ReadingEvent['values'], channels: [] });
 
-test('sse hub: the events of one turn reach each client in one write, all of them, in order', async (t) => {
+test('sse hub: the events of one turn reach each client in one write, every reading, in order', async (t) => {
   const { bus, hub, client } = setup();
   t.teardown(() => hub.stop());
   const a = client();
   const b = client();
   for (let seq = 0; seq < 100; seq += 1) {
     bus.emit('reading', reading(seq));
-    bus.emit('nodeChanged', { mac: 'a2b2c2d2e2f3' });
+    bus.emit('commandChanged', { id: seq, mac: 'a2b2c2d2e2f3' } as never);
   }
   t.is(a.writes.length, 1, 'nothing but the greeting before the turn ends');
   await turn();
@@ -66,12 +70,48 @@ test('sse hub: the events of one turn reach each client in one write, all of the
     const events = res.events();
     t.is(events.length, 200);
     t.deepEqual(events.filter((e) => e.event === 'reading').map((e) => e.seq), Array.from({ length: 100 }, (_, i) => i));
-    t.deepEqual(events.slice(0, 4).map((e) => e.event), ['reading', 'node', 'reading', 'node']);
+    t.deepEqual(events.slice(0, 4).map((e) => e.event), ['reading', 'command', 'reading', 'command']);
   }
   bus.emit('reading', reading(100));
   await turn();
   t.is(a.writes.length, 3, 'the next turn is the next write');
   t.is(a.events().at(-1)?.seq, 100);
+});
+
+test('sse hub: node events: the first at once; changes within the window, one per node at its end with the state then; quiet closes the window', async (t) => {
+  const { bus, hub, client, state } = setup(undefined, 40);
+  t.teardown(() => hub.stop());
+  const res = client();
+  const nodeEvents = () => res.events().filter((e) => e.event === 'node').map((e) => `${e.mac} ${e.room}`);
+  bus.emit('reading', reading(0));
+  bus.emit('nodeChanged', { mac: 'a1' });
+  for (let i = 1; i <= 50; i += 1) {
+    bus.emit('reading', reading(i));
+    state.set(i % 2 ? 'b2' : 'a1', `state ${i}`);
+    bus.emit('nodeChanged', { mac: i % 2 ? 'b2' : 'a1' });
+  }
+  await turn();
+  t.deepEqual(res.events().slice(0, 3).map((e) => e.event), ['reading', 'node', 'reading'], 'the first change goes out at once, after its reading');
+  t.deepEqual(nodeEvents(), ['a1 Office']);
+  t.is(res.events().filter((e) => e.event === 'reading').length, 51, 'every reading, without waiting');
+  await waitFor(() => nodeEvents().length === 3, 1000, 'the window closed');
+  t.deepEqual(nodeEvents().slice(1).sort(), ['a1 state 50', 'b2 state 49'], 'one event per node changed in the window, with its latest state');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.is(nodeEvents().length, 3, 'nothing more while nothing changed');
+  state.set('b2', 'state 51');
+  bus.emit('nodeChanged', { mac: 'b2' });
+  await turn();
+  t.deepEqual(nodeEvents().at(-1), 'b2 state 51', 'after a quiet window the next change goes out at once again');
+});
+
+test('sse hub: stop() sends the node events still due', (t) => {
+  const { bus, hub, client, state } = setup(undefined, 60_000);
+  const res = client();
+  bus.emit('nodeChanged', { mac: 'a1' });
+  state.set('a1', 'last');
+  bus.emit('nodeChanged', { mac: 'a1' });
+  hub.stop();
+  t.deepEqual(res.events().map((e) => `${e.event} ${e.room}`), ['node Office', 'node last']);
 });
 
 test('sse hub: a client that joins mid-turn gets only what happens after it joined', async (t) => {

@@ -1,7 +1,7 @@
 import type { ApiApp, RouteContext } from '../build-app.ts';
 import { errors, obj } from '../schemas.ts';
 
-const EVENTS = 'Server-sent events, each `data:` one JSON object: `reading` (a message accepted, MAC as aa:bb:..), `node` (the node after a change, as GET /api/nodes/{mac}), `command` (a command after a status change), `sink` (the storage path\'s health). A comment line every 15 s. A client that falls behind is disconnected; EventSource reconnects by itself.';
+const EVENTS = 'Server-sent events, each `data:` one JSON object: `reading` (a message accepted, MAC as aa:bb:..), `node` (the node after a change, as GET /api/nodes/{mac}; at most one round of them per 100 ms: a change goes out at once, and the nodes that change again within the 100 ms get one event each at its end, with their state then), `command` (a command after a status change), `sink` (the storage path\'s health). A comment line every 15 s. A client that falls behind is disconnected; EventSource reconnects by itself.';
 
 /** `GET /api/events` (server-sent events) and `GET /api/health`. */
 export function eventRoutes(app: ApiApp, { deps, hub }: RouteContext): void {
