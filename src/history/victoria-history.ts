@@ -1,3 +1,4 @@
+import { HttpTimeoutError, sendRequest, type HttpAnswer } from '../http-request.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { HistoryStoreError, HistoryUnavailableError } from './history-errors.ts';
 import { DEFAULT_HISTORY_TIMEOUT_MS, DEFAULT_MAX_POINTS, DEFAULT_MAX_SERIES, type HistoryStore, type ReadingsQuery, type Series } from './history-store.ts';
@@ -53,23 +54,22 @@ export class VictoriaHistoryStore implements HistoryStore {
     const at = `VictoriaMetrics ${url}`;
     const target = new URL('api/v1/query_range', url.endsWith('/') ? url : `${url}/`);
     target.search = new URLSearchParams({ ...rangeQueryForPlan(plan) }).toString();
-    let res: Response;
-    let text: string;
+    let res: HttpAnswer;
     try {
-      res = await fetch(target, { headers: token ? { authorization: `Token ${token}` } : {}, signal: AbortSignal.timeout(timeoutMs) });
-      text = await res.text();
+      res = await sendRequest(target, { headers: token ? { authorization: `Token ${token}` } : {}, timeoutMs });
     } catch (err) {
-      if ((err as Error)?.name === 'TimeoutError') throw new HistoryUnavailableError(`${at}: history query timed out (no answer in ${timeoutMs} ms)`, err);
-      const cause = (err as { cause?: NodeJS.ErrnoException })?.cause;
-      throw new HistoryUnavailableError(`${at} unreachable: ${cause?.code ?? (err as Error)?.message ?? String(err)}`, err);
+      if (err instanceof HttpTimeoutError) throw new HistoryUnavailableError(`${at}: history query timed out (no answer in ${timeoutMs} ms)`, err);
+      throw new HistoryUnavailableError(`${at} unreachable: ${(err as NodeJS.ErrnoException)?.code ?? (err as Error)?.message ?? String(err)}`, err);
     }
+    const text = res.body;
     const answer = parseAnswer(text);
     const reason = answer?.error ?? (text.trim().slice(0, 200) || res.statusText);
+    const ok = res.status >= 200 && res.status < 300;
     if (res.status === 429 || res.status >= 500) throw new HistoryUnavailableError(`${at} answered ${res.status} ${reason}; try again later`);
     if (res.status === 401 || res.status === 403) {
       throw new HistoryStoreError(`history.url: ${at} wants other credentials (${res.status} ${reason}); the gateway sends the influx token only to the influx.url host`, { status: res.status });
     }
-    if (!res.ok || answer?.status !== 'success') throw new HistoryStoreError(`${at} refused the history query (${res.status} ${reason})`, { status: res.status });
+    if (!ok || answer?.status !== 'success') throw new HistoryStoreError(`${at} refused the history query (${res.status} ${reason})`, { status: res.status });
     return answer;
   }
 

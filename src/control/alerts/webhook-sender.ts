@@ -1,4 +1,5 @@
 import type { CommandTimers } from '../../commands/types.ts';
+import { sendRequest } from '../../http-request.ts';
 import type { Logger } from '../../log.ts';
 import type { WebhookConfig } from './alerts-config.ts';
 
@@ -109,18 +110,16 @@ export class WebhookSender {
 
   private async post(body: string): Promise<'ok' | 'retry' | 'refused'> {
     this.abort = new AbortController();
-    const timer = setTimeout(() => this.abort?.abort(), this.o.config.timeoutMs);
     try {
-      const res = await fetch(this.o.config.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: this.abort.signal });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) return 'ok';
+      const res = await sendRequest(this.o.config.url, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body, timeoutMs: this.o.config.timeoutMs, signal: this.abort.signal, discardBody: true,
+      });
+      if (res.status >= 200 && res.status < 300) return 'ok';
       this.o.log.debug({ url: this.o.config.url, status: res.status, attempt: this.attempt + 1 }, 'webhook refused an alert');
       return retryable(res.status) ? 'retry' : 'refused';
     } catch (err) {
       this.o.log.debug({ err, url: this.o.config.url, attempt: this.attempt + 1 }, 'webhook unreachable');
       return 'retry';
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
