@@ -10,6 +10,14 @@ export const DEFAULT_SSE_MAX_QUEUE_BYTES = 256 * 1024;
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 /** Shortest time between two rounds of `node` events, ms (see {@link SseHub}). */
 export const DEFAULT_NODE_EVENT_MS = 100;
+/** Shortest time between two writes to the streams, ms (see {@link SseHub}). */
+export const DEFAULT_WRITE_GAP_MS = 20;
+/**
+ * What waits is written early, whatever the gap, once it is this long,
+ * characters, or a quarter of `maxQueueBytes` if that is less: one socket
+ * write stays moderate, and a client that keeps up is never near the bound.
+ */
+const MAX_BATCH_CHARS = 64 * 1024;
 
 /** Options of {@link SseHub}. */
 export interface SseHubOptions {
@@ -22,6 +30,8 @@ export interface SseHubOptions {
   heartbeatMs?: number;
   /** Default {@link DEFAULT_NODE_EVENT_MS}. */
   nodeEventMs?: number;
+  /** Default {@link DEFAULT_WRITE_GAP_MS}. */
+  writeGapMs?: number;
 }
 
 /** Formats one server-sent event (JSON never holds a raw newline, so one `data:` line). Pure. */
@@ -29,10 +39,11 @@ export const sseFrame = (event: string, data: unknown): string => `event: ${even
 
 /**
  * The event streams of `GET /api/events`: each bus event is serialised once
- * (`reading`, `node`, `command`, `sink`) and appended to what waits for this
- * event-loop turn; the turn's events go to every client in one write, in the
- * order they happened (a burst of readings costs one socket write per client
- * per turn, not one per event). Every `reading`, `command` and `sink` event
+ * (`reading`, `node`, `command`, `sink`) and appended to what waits; what
+ * waits goes to every client in one write, in the order it happened, at the
+ * end of the event-loop turn, or `writeGapMs` after the previous write if
+ * that was more recent (a burst of readings costs one socket write per
+ * client every `writeGapMs`, not one per event or per serial read). Every `reading`, `command` and `sink` event
  * is sent. A `node` event is a snapshot of the node's whole state, so only
  * the latest matters: a node change with no `node` event in the last
  * `nodeEventMs` goes out at once, and the nodes that change within that
@@ -53,7 +64,10 @@ export class SseHub {
   private pending = '';
   /** Characters the current batch may reach before it is written early. */
   private room = 0;
-  private flushing: NodeJS.Immediate | undefined;
+  /** The write of what waits, when scheduled: at the turn's end, or after the write gap. */
+  private flushing: { immediate?: NodeJS.Immediate; timeout?: NodeJS.Timeout } | undefined;
+  /** performance.now() of the last write, ms. */
+  private wroteAtMs = -Infinity;
   /** Nodes changed since the current window of node events opened; each gets its event when it closes. */
   private readonly nodesDue = new Set<string>();
   /** Open while node events were sent less than `nodeEventMs` ago. */
@@ -143,19 +157,28 @@ export class SseHub {
   }
 
   /**
-   * Queues `frame` for this turn's write. Writes at once when `now`, or when
-   * what waits would take the fullest client's socket past the bound (that
-   * client is then disconnected: the bound counts what waits too).
+   * Queues `frame` for the next write. Writes at once when `now`, when what
+   * waits passes {@link MAX_BATCH_CHARS} (or a quarter of the bound), or when it would take the fullest
+   * client's socket past the bound (that client is then disconnected: the
+   * bound counts what waits too).
    */
   private append(frame: string, now: boolean): void {
     // Sockets only drain between writes: the fullest one at a batch's start bounds the whole batch.
-    if (this.pending === '') this.room = (this.o.maxQueueBytes ?? DEFAULT_SSE_MAX_QUEUE_BYTES) - this.mostWaiting();
+    if (this.pending === '') {
+      const max = this.o.maxQueueBytes ?? DEFAULT_SSE_MAX_QUEUE_BYTES;
+      this.room = Math.min(MAX_BATCH_CHARS, max / 4, max - this.mostWaiting());
+    }
     this.pending += frame;
     if (now || this.pending.length > this.room) {
       this.flush();
     } else {
-      this.flushing ??= setImmediate(() => this.flush());
+      this.flushing ??= this.scheduleFlush();
     }
+  }
+
+  private scheduleFlush(): NonNullable<SseHub['flushing']> {
+    const waitMs = this.wroteAtMs + (this.o.writeGapMs ?? DEFAULT_WRITE_GAP_MS) - performance.now();
+    return waitMs > 0 ? { timeout: setTimeout(() => this.flush(), waitMs) } : { immediate: setImmediate(() => this.flush()) };
   }
 
   private mostWaiting(): number {
@@ -166,11 +189,13 @@ export class SseHub {
 
   /** Writes what waits to every client in one write each; disconnects a client whose socket then holds more than the bound. */
   private flush(): void {
-    clearImmediate(this.flushing);
+    clearImmediate(this.flushing?.immediate);
+    clearTimeout(this.flushing?.timeout);
     this.flushing = undefined;
     const frames = this.pending;
     if (frames === '') return;
     this.pending = '';
+    this.wroteAtMs = performance.now();
     const max = this.o.maxQueueBytes ?? DEFAULT_SSE_MAX_QUEUE_BYTES;
     for (const res of this.clients) {
       if (res.destroyed || res.writableEnded) continue;
