@@ -16,15 +16,18 @@ import { waitFor } from '../test/helpers/wait-for.ts';
 export const GATEWAY_NODE_FLAGS = (process.env.GATEWAY_NODE_FLAGS ?? '--max-semi-space-size=1 --heap-growing-percent=25').split(' ').filter(Boolean);
 
 /**
- * Environment of every bench gateway: the process's own plus what the unit
- * sets (`MALLOC_ARENA_MAX=2`, see deploy/espnow-gateway.service), unless
- * `GATEWAY_MALLOC_ARENA_MAX` says otherwise (empty: glibc's default).
+ * Environment of every bench gateway: the process's own plus the malloc
+ * settings the unit sets (see deploy/espnow-gateway.service), each unless
+ * `GATEWAY_<name>` says otherwise (empty: glibc's default).
  */
 export const GATEWAY_ENV: NodeJS.ProcessEnv = (() => {
-  const arenas = process.env.GATEWAY_MALLOC_ARENA_MAX ?? '2';
   const env = { ...process.env };
-  if (arenas) env.MALLOC_ARENA_MAX = arenas;
-  else delete env.MALLOC_ARENA_MAX;
+  const service = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
+  for (const [name, value] of Object.entries(service)) {
+    const chosen = process.env[`GATEWAY_${name}`] ?? value;
+    if (chosen) env[name] = chosen;
+    else delete env[name];
+  }
   return env;
 })();
 

@@ -43,7 +43,7 @@ while ((stopping == 0)); do
   rotate
   started=$SECONDS
   note "starting the gateway"
-  MALLOC_ARENA_MAX=2 "$node" --max-semi-space-size=1 --heap-growing-percent=25 "$home/bin/espnow-gateway.js" run --config "$config" >>"$log" 2>&1 &
+  MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 "$node" --max-semi-space-size=1 --heap-growing-percent=25 "$home/bin/espnow-gateway.js" run --config "$config" >>"$log" 2>&1 &
   child=$!
   # `wait` returns early when a trapped signal arrives; wait again for the exit.
   wait "$child"; code=$?
