@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --profile] [-- --throughput-only] [-- --api-only] [-- --latency-only] [-- --replay-only]`: the gateway's figures on this
+ * `npm run bench [-- --quick] [-- --profile] [-- --throughput-only] [-- --api-only] [-- --latency-only] [-- --replay-only] [-- --node-red-only]`: the gateway's figures on this
  * machine, printed as one table (never a pass/fail test). See
  * docs/performance.md for the method and the figures of a full run.
  *
@@ -30,6 +30,7 @@ import { benchRender } from './render.ts';
 import { benchControlSide } from './control-side.ts';
 import { GATEWAY_ENV, GATEWAY_NODE_FLAGS } from './control-gateway.ts';
 import { replayRows } from './replay.ts';
+import { nodeRedRows } from './node-red/node-red-rows.ts';
 
 const quick = process.argv.includes('--quick');
 const profile = process.argv.includes('--profile');
@@ -41,6 +42,8 @@ const apiOnly = process.argv.includes('--api-only');
 const latencyOnly = process.argv.includes('--latency-only');
 /** Only the replay of a spooled backlog (bench/replay.ts). */
 const replayOnly = process.argv.includes('--replay-only');
+/** Only Node-RED side by side with the gateway (bench/node-red/). */
+const nodeRedOnly = process.argv.includes('--node-red-only');
 /** Points in the replayed backlog. */
 const REPLAY_POINTS = quick ? 200_000 : 1_000_000;
 /** Frames of the throughput run, from 100 simulated nodes. */
@@ -193,6 +196,7 @@ async function main(): Promise<void> {
   const bin = build();
 
   if (apiOnly) return benchControlSide(bin, add, quick).then(printRows);
+  if (nodeRedOnly) return nodeRedRows(add, quick, bin).then(printRows);
   const only = throughputOnly || latencyOnly || replayOnly;
   if (!latencyOnly && !replayOnly) {
     say('decoding alone');
@@ -220,12 +224,13 @@ async function main(): Promise<void> {
   }
   if (!only) for (const r of await benchRender()) add(r.name, r.value, r.unit, 2, '< 50');
   if (!only) await benchControlSide(bin, add, quick);
+  if (!only) await nodeRedRows(add, quick, bin);
   printRows();
 }
 
 function printRows(): void {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  process.stdout.write(`\nespnow-gateway bench${quick ? ' (--quick)' : ''}${apiOnly ? ' (--api-only)' : ''}: ${cpu}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n`);
+  process.stdout.write(`\nespnow-gateway bench${quick ? ' (--quick)' : ''}${apiOnly ? ' (--api-only)' : ''}${nodeRedOnly ? ' (--node-red-only)' : ''}: ${cpu}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n`);
   const w = [Math.max(...rows.map((r) => r.stage.length)), Math.max(...rows.map((r) => r.value.length)), Math.max(...rows.map((r) => r.unit.length))];
   process.stdout.write(`${'stage'.padEnd(w[0])}  ${'value'.padStart(w[1])}  ${'unit'.padEnd(w[2])}  target\n`);
   for (const r of rows) process.stdout.write(`${r.stage.padEnd(w[0])}  ${r.value.padStart(w[1])}  ${r.unit.padEnd(w[2])}  ${r.target}\n`);
