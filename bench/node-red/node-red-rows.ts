@@ -104,6 +104,7 @@ async function nodeRedPart(redJs: string, dir: string, pty: PtyPair, proxy: AckP
     const run = await streamRun(nodeRed.pid, pty.brokerPath, stream.bytes, stream.points, proxy);
     addRunRows(add, run, stream, `Node-RED ${NODE_RED_VERSION} (serial in -> function -> influxdb batch, a write per frame)`, 'Node-RED');
     add('  Node-RED: points acknowledged', run.points, 'points', 0, `= ${count(stream.points)}`);
+    if (run.points > stream.points) say(`${count(run.points - stream.points)} points acknowledged twice: writes that timed out at Node-RED's InfluxDB client had reached the store, and were retried`);
     if (run.points < stream.points) {
       say(`${count(stream.points - run.points)} of ${count(stream.points)} points never arrived (none for 30 s; ${run.fed ? 'the pty was read to the end' : 'the pty was not read to the end'}): no latency run`);
       return run;
