@@ -11,7 +11,7 @@ export const DEFAULT_HEARTBEAT_MS = 15_000;
 /** Shortest time between two rounds of `node` events, ms (see {@link SseHub}). */
 export const DEFAULT_NODE_EVENT_MS = 100;
 /** Shortest time between two writes to the streams, ms (see {@link SseHub}). */
-export const DEFAULT_WRITE_GAP_MS = 20;
+export const DEFAULT_WRITE_GAP_MS = 10;
 /**
  * What waits is written early, whatever the gap, once it is this long,
  * characters, or a quarter of `maxQueueBytes` if that is less: one socket
