@@ -49,8 +49,8 @@ export interface Victoria {
  */
 export async function startVictoria(): Promise<Victoria> {
   const dir: TempDir = await makeTempDir('vm');
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  let port = await freePort();
+  let url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
 
   const up = async (): Promise<void> => {
@@ -68,7 +68,22 @@ export async function startVictoria(): Promise<Victoria> {
       'victoria-metrics /health',
       50,
     );
+    // A process that lost the port to another test answers /health through the winner, then exits.
+    if (proc.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
     if (proc.exitCode !== null) throw new Error(`victoria-metrics exited ${proc.exitCode}: ${stderr}`);
+  };
+
+  /** The first start: a port taken between freePort() and VM's bind (tests run in parallel) is given up for another one. */
+  const firstUp = async (): Promise<void> => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await up();
+      } catch (err) {
+        if (attempt === 5 || !/address already in use/.test((err as Error).message)) throw err;
+        port = await freePort();
+        url = `http://127.0.0.1:${port}`;
+      }
+    }
   };
 
   const kill = async (): Promise<void> => {
@@ -91,7 +106,7 @@ export async function startVictoria(): Promise<Victoria> {
       .map((l) => JSON.parse(l) as ExportedSeries);
   };
 
-  await up();
+  await firstUp();
   return {
     url,
     port,
