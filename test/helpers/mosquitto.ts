@@ -38,10 +38,10 @@ const MOSQUITTO = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'm
  */
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
   const dir: TempDir = await makeTempDir('mosquitto');
-  const port = await freePort();
+  let port = await freePort();
   const conf = `${dir.path}/mosquitto.conf`;
   // As root mosquitto drops to the `mosquitto` user, which cannot read our private temp dir: stay who we are.
-  const lines = [`user ${userInfo().username}`, `listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning'];
+  const lines = [`user ${userInfo().username}`, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning'];
   if (options.users) {
     const passwd = `${dir.path}/passwd`;
     await writeFile(passwd, '', { mode: 0o600 });
@@ -50,7 +50,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   } else {
     lines.push('allow_anonymous true');
   }
-  await writeFile(conf, `${lines.join('\n')}\n`, { mode: 0o600 });
+  const writeConf = () => writeFile(conf, `${[`listener ${port} 127.0.0.1`, ...lines].join('\n')}\n`, { mode: 0o600 });
+  await writeConf();
   let child: ChildProcess | undefined;
 
   const up = async (): Promise<void> => {
@@ -59,7 +60,22 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     proc.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     child = proc;
     await waitFor(async () => proc.exitCode !== null || (await accepts(port)), 10_000, 'mosquitto listening', 20);
+    // A process that lost the port to another test sees the winner accept, then exits.
+    if (proc.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
     if (proc.exitCode !== null) throw new Error(`mosquitto exited ${proc.exitCode}: ${stderr}`);
+  };
+
+  /** The first start: a port taken between freePort() and mosquitto's bind (tests run in parallel) is given up for another one. */
+  const firstUp = async (): Promise<void> => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await up();
+      } catch (err) {
+        if (attempt === 5 || !/address already in use/i.test((err as Error).message)) throw err;
+        port = await freePort();
+        await writeConf();
+      }
+    }
   };
 
   const kill = async (): Promise<void> => {
@@ -71,7 +87,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     await exited;
   };
 
-  await up();
+  await firstUp();
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
