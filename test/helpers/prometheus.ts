@@ -44,8 +44,18 @@ const yamlString = (s: string): string => JSON.stringify(s);
  * dir, and waits for `/-/ready`. Prometheus 2.x as packaged in bookworm.
  */
 export async function startPrometheus(targets: readonly ScrapeTarget[]): Promise<Prometheus> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startPrometheusOn(await freePort(), targets);
+    } catch (err) {
+      // A port taken between freePort() and prometheus' bind (tests run in parallel): another port.
+      if (attempt === 5 || !/address already in use/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startPrometheusOn(port: number, targets: readonly ScrapeTarget[]): Promise<Prometheus> {
   const dir = await makeTempDir('prometheus');
-  const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const jobs = targets.map((t) => [
     `  - job_name: ${yamlString(t.job)}`,
@@ -85,6 +95,8 @@ export async function startPrometheus(targets: readonly ScrapeTarget[]): Promise
 
   try {
     await waitFor(async () => child.exitCode !== null || (await fetch(`${url}/-/ready`).then((r) => r.ok, () => false)), 20000, 'prometheus /-/ready', 50);
+    // A process that lost the port to another test sees the winner answer, then exits.
+    if (child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
     if (child.exitCode !== null) throw new Error(`prometheus exited ${child.exitCode}: ${stderr}`);
   } catch (error) {
     await stop();
