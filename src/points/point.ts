@@ -85,8 +85,8 @@ function formatField(field: FieldValue): string {
     case 'bool':
       return field.value ? 'true' : 'false';
     case 'float':
-      // Integral floats must still read as floats to InfluxDB's type checker.
-      return Number.isInteger(field.value) ? `${field.value}.0` : (thousandths(field.value) ?? String(field.value));
+      // Integral floats must still read as floats to InfluxDB's type checker; from 1e21 on, String() writes an exponent, which does.
+      return Number.isInteger(field.value) && Math.abs(field.value) < 1e21 ? `${field.value}.0` : (thousandths(field.value) ?? String(field.value));
     case 'string':
       // Line protocol: a string field is quoted; `"` and `\` inside are escaped, nothing else.
       return `"${field.value.replace(/["\\]/g, (c) => `\\${c}`)}"`;

@@ -6,7 +6,7 @@ import { bool, float, int, str, toLineProtocol, type FieldValue, type Point } fr
 function reference(point: Point): string {
   const key = (s: string) => s.replace(/[,= \\]/g, (c) => `\\${c}`);
   const tags = Object.keys(point.tags).sort().filter((k) => point.tags[k] !== '').map((k) => `,${key(k)}=${key(point.tags[k])}`).join('');
-  const value = (f: FieldValue) => (f.type === 'int' ? `${f.value}i` : f.type === 'bool' ? String(f.value) : Number.isInteger(f.value) ? `${f.value}.0` : String(f.value));
+  const value = (f: FieldValue) => (f.type === 'int' ? `${f.value}i` : f.type === 'bool' ? String(f.value) : /^-?\d+$/.test(String(f.value)) ? `${f.value}.0` : String(f.value));
   const fields = Object.keys(point.fields).map((k) => `${key(k)}=${value(point.fields[k])}`).join(',');
   return `${point.measurement.replace(/[, \\]/g, (c) => `\\${c}`)}${tags} ${fields} ${point.timeUs}`;
 }
@@ -81,6 +81,14 @@ test('line protocol: integers print the same inside and outside the remembered r
   const at = (value: number, timeUs: number): Point => ({ measurement: 'm', tags: {}, fields: { v: { type: 'int', value } }, timeUs });
   for (const order of [values, [...values].reverse()]) {
     for (const [i, value] of order.entries()) t.is(toLineProtocol(at(value, i % 2)), `m v=${value}i ${i % 2}`);
+  }
+});
+
+test('line protocol: an integral float keeps a decimal point, or from 1e21 on the exponent String() gives it; both read back as the value', (t) => {
+  const cases: Array<[number, string]> = [[21, '21.0'], [-0, '0.0'], [999_999_999_999_999_900_000, '999999999999999900000.0'], [1e21, '1e+21'], [-2.5e22, '-2.5e+22'], [1.7976931348623157e308, '1.7976931348623157e+308']];
+  for (const [value, text] of cases) {
+    t.is(toLineProtocol({ measurement: 'm', tags: {}, fields: { v: float(value) }, timeUs: 1 }), `m v=${text} 1`);
+    t.true(/^-?\d+(\.\d+)?(e[+-]\d+)?$/.test(text) && Number(text) === value, `${text} is a line-protocol float that reads back as ${value}`);
   }
 });
 
