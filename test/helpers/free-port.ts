@@ -13,3 +13,19 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * `start(port)` on a port from {@link freePort}, again on another one (up to
+ * `attempts` in all) when it fails because the port was taken between the
+ * pick and the server's bind (tests run in parallel): its error message says
+ * "address already in use", as every server here logs it.
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await start(await freePort());
+    } catch (err) {
+      if (attempt === attempts || !/address already in use/i.test((err as Error).message)) throw err;
+    }
+  }
+}

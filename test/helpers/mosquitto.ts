@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { connect as netConnect } from 'node:net';
 import { userInfo } from 'node:os';
 import { promisify } from 'node:util';
-import { freePort } from './free-port.ts';
+import { onFreePort } from './free-port.ts';
 import { makeTempDir, type TempDir } from './temp-dir.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -38,7 +38,7 @@ const MOSQUITTO = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'm
  */
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
   const dir: TempDir = await makeTempDir('mosquitto');
-  let port = await freePort();
+  let port = 0;
   const conf = `${dir.path}/mosquitto.conf`;
   // As root mosquitto drops to the `mosquitto` user, which cannot read our private temp dir: stay who we are.
   const lines = [`user ${userInfo().username}`, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning'];
@@ -50,8 +50,6 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   } else {
     lines.push('allow_anonymous true');
   }
-  const writeConf = () => writeFile(conf, `${[`listener ${port} 127.0.0.1`, ...lines].join('\n')}\n`, { mode: 0o600 });
-  await writeConf();
   let child: ChildProcess | undefined;
 
   const up = async (): Promise<void> => {
@@ -65,19 +63,6 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     if (proc.exitCode !== null) throw new Error(`mosquitto exited ${proc.exitCode}: ${stderr}`);
   };
 
-  /** The first start: a port taken between freePort() and mosquitto's bind (tests run in parallel) is given up for another one. */
-  const firstUp = async (): Promise<void> => {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await up();
-      } catch (err) {
-        if (attempt === 5 || !/address already in use/i.test((err as Error).message)) throw err;
-        port = await freePort();
-        await writeConf();
-      }
-    }
-  };
-
   const kill = async (): Promise<void> => {
     const proc = child;
     child = undefined;
@@ -87,7 +72,12 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     await exited;
   };
 
-  await firstUp();
+  // The first start takes another port if this one is taken before mosquitto binds it; a restart keeps the port.
+  await onFreePort(async (free) => {
+    port = free;
+    await writeFile(conf, `${[`listener ${port} 127.0.0.1`, ...lines].join('\n')}\n`, { mode: 0o600 });
+    await up();
+  });
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,

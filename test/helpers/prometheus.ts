@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort } from './free-port.ts';
+import { onFreePort } from './free-port.ts';
 import { makeTempDir } from './temp-dir.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -44,14 +44,7 @@ const yamlString = (s: string): string => JSON.stringify(s);
  * dir, and waits for `/-/ready`. Prometheus 2.x as packaged in bookworm.
  */
 export async function startPrometheus(targets: readonly ScrapeTarget[]): Promise<Prometheus> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await startPrometheusOn(await freePort(), targets);
-    } catch (err) {
-      // A port taken between freePort() and prometheus' bind (tests run in parallel): another port.
-      if (attempt === 5 || !/address already in use/.test((err as Error).message)) throw err;
-    }
-  }
+  return onFreePort((port) => startPrometheusOn(port, targets));
 }
 
 async function startPrometheusOn(port: number, targets: readonly ScrapeTarget[]): Promise<Prometheus> {

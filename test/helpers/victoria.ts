@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from './free-port.ts';
+import { onFreePort } from './free-port.ts';
 import { makeTempDir, type TempDir } from './temp-dir.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -49,8 +49,8 @@ export interface Victoria {
  */
 export async function startVictoria(): Promise<Victoria> {
   const dir: TempDir = await makeTempDir('vm');
-  let port = await freePort();
-  let url = `http://127.0.0.1:${port}`;
+  let port = 0;
+  let url = '';
   let child: ChildProcess | undefined;
 
   const up = async (): Promise<void> => {
@@ -73,19 +73,6 @@ export async function startVictoria(): Promise<Victoria> {
     if (proc.exitCode !== null) throw new Error(`victoria-metrics exited ${proc.exitCode}: ${stderr}`);
   };
 
-  /** The first start: a port taken between freePort() and VM's bind (tests run in parallel) is given up for another one. */
-  const firstUp = async (): Promise<void> => {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await up();
-      } catch (err) {
-        if (attempt === 5 || !/address already in use/.test((err as Error).message)) throw err;
-        port = await freePort();
-        url = `http://127.0.0.1:${port}`;
-      }
-    }
-  };
-
   const kill = async (): Promise<void> => {
     const proc = child;
     child = undefined;
@@ -106,7 +93,12 @@ export async function startVictoria(): Promise<Victoria> {
       .map((l) => JSON.parse(l) as ExportedSeries);
   };
 
-  await firstUp();
+  // The first start takes another port if this one is taken before VM binds it; a restart keeps the port.
+  await onFreePort(async (free) => {
+    port = free;
+    url = `http://127.0.0.1:${port}`;
+    await up();
+  });
   return {
     url,
     port,
