@@ -147,8 +147,10 @@ async function gatewayPart(bin: string, dir: string, pty: PtyPair, proxy: AckPro
     say(`writing the same ${count(stream.frames)} frames to the pty`);
     const run = await streamRun(gateway.child.pid!, pty.brokerPath, stream.bytes, stream.points, proxy);
     addRunRows(add, run, stream, everyPart ? 'gateway, every part on (API + event stream open, MQTT subscribed to #, metrics), same stream' : 'gateway (pipeline only), same stream', who);
-    if (page) await sleep(500); // the stream's last write
-    if (page) add(`  ${who}: reading events at the page's event stream`, page.readings, `of ${count(stream.frames)}`);
+    if (page) {
+      await sleep(500); // the stream's last write
+      add(`  ${who}: reading events at the page's event stream`, page.readings, `of ${count(stream.frames)}`);
+    }
     if (run.points < stream.points) say(`${who}: ${count(stream.points - run.points)} of ${count(stream.points)} points never arrived`);
     return run;
   } finally {

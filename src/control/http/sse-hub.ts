@@ -43,17 +43,20 @@ export const sseFrame = (event: string, data: unknown): string => `event: ${even
  * waits goes to every client in one write, in the order it happened, at the
  * end of the event-loop turn, or `writeGapMs` after the previous write if
  * that was more recent (a burst of readings costs one socket write per
- * client every `writeGapMs`, not one per event or per serial read). Every `reading`, `command` and `sink` event
- * is sent. A `node` event is a snapshot of the node's whole state, so only
- * the latest matters: a node change with no `node` event in the last
- * `nodeEventMs` goes out at once, and the nodes that change within that
- * window get one event each at its end, with their state then (a burst of
- * 50,000 readings/s from 100 nodes sends at most 1,000 node events/s, not
- * 50,000). A client's queue is its socket's write
- * buffer: a client with more than `maxQueueBytes` waiting after a write has
- * fallen behind and is disconnected, and what waits for a turn is written
- * early once it alone passes the bound, so memory stays bounded whatever a
- * client or a burst does. A comment every `heartbeatMs`.
+ * client every `writeGapMs`, not one per event or per serial read).
+ *
+ * Every `reading`, `command` and `sink` event is sent. A `node` event is a
+ * snapshot of the node's whole state, so only the latest matters: a node
+ * change with no `node` event in the last `nodeEventMs` goes out at once,
+ * and the nodes that change within that window get one event each at its
+ * end, with their state then (a burst of 50,000 readings/s from 100 nodes
+ * sends at most 1,000 node events/s, not 50,000).
+ *
+ * A client's queue is its socket's write buffer: a client with more than
+ * `maxQueueBytes` waiting after a write has fallen behind and is
+ * disconnected, and what waits is written early once it passes a quarter of
+ * the bound, so memory stays bounded whatever a client or a burst does. A
+ * comment every `heartbeatMs`.
  */
 export class SseHub {
   private readonly o: SseHubOptions;
@@ -158,9 +161,9 @@ export class SseHub {
 
   /**
    * Queues `frame` for the next write. Writes at once when `now`, when what
-   * waits passes {@link MAX_BATCH_CHARS} (or a quarter of the bound), or when it would take the fullest
-   * client's socket past the bound (that client is then disconnected: the
-   * bound counts what waits too).
+   * waits passes {@link MAX_BATCH_CHARS} (or a quarter of the bound), or
+   * when it would take the fullest client's socket past the bound (that
+   * client is then disconnected: the bound counts what waits too).
    */
   private append(frame: string, now: boolean): void {
     // Sockets only drain between writes: the fullest one at a batch's start bounds the whole batch.
