@@ -5,9 +5,9 @@ import type { MqttConfig } from '../../../src/control/mqtt/mqtt-config.ts';
 const config: MqttConfig = { url: 'mqtt://broker.lan:1883', clientId: 'espnow-gateway-pi', baseTopic: 'espnow-gateway', stateIntervalMs: 1000, username: 'gw', password: 'pw' };
 const delays = { minMs: 1000, maxMs: 60_000 };
 
-test('client options: clean session, retained offline will, no offline queue, reconnect after a refused password', (t) => {
+test('client options: clean session, retained offline will, no offline queue, reconnect after a refused password, no packet-id Buffer table', (t) => {
   t.like(clientOptions(config, 'espnow-gateway/bridge/state', delays, 10_000), {
-    clientId: 'espnow-gateway-pi', clean: true, queueQoSZero: false, reconnectOnConnackError: true, reconnectPeriod: 1000, connectTimeout: 10_000,
+    clientId: 'espnow-gateway-pi', clean: true, queueQoSZero: false, reconnectOnConnackError: true, reconnectPeriod: 1000, connectTimeout: 10_000, writeCache: false,
     username: 'gw', password: 'pw', will: { topic: 'espnow-gateway/bridge/state', qos: 1, retain: true },
   });
 });
