@@ -14,10 +14,11 @@ export const DEFAULT_NODE_EVENT_MS = 100;
 export const DEFAULT_WRITE_GAP_MS = 10;
 /**
  * What waits is written early, whatever the gap, once it is this long,
- * characters, or a quarter of `maxQueueBytes` if that is less: one socket
- * write stays moderate, and a client that keeps up is never near the bound.
+ * bytes, or a quarter of `maxQueueBytes` if that is less: one socket write
+ * stays moderate, and a client that keeps up is never near the bound. It is
+ * also the size of the buffer events are encoded into as they come.
  */
-const MAX_BATCH_CHARS = 64 * 1024;
+const MAX_BATCH_BYTES = 64 * 1024;
 
 /** Options of {@link SseHub}. */
 export interface SseHubOptions {
@@ -34,8 +35,10 @@ export interface SseHubOptions {
   writeGapMs?: number;
 }
 
-/** Formats one server-sent event (JSON never holds a raw newline, so one `data:` line). Pure. */
-export const sseFrame = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+/** `event: <name>\ndata: ` of each event the hub sends, encoded once (JSON never holds a raw newline, so each event is one `data:` line). */
+const EVENT_HEADS: Readonly<Record<string, Buffer>> = Object.fromEntries(['reading', 'node', 'command', 'sink'].map((name) => [name, Buffer.from(`event: ${name}\ndata: `)]));
+const EVENT_END = Buffer.from('\n\n');
+const EMPTY = Buffer.alloc(0);
 
 /**
  * The event streams of `GET /api/events`: each bus event is serialised once
@@ -63,9 +66,15 @@ export class SseHub {
   private readonly clients = new Set<ServerResponse>();
   private readonly unsubscribe: Array<() => void> = [];
   private heartbeat: NodeJS.Timeout | undefined;
-  /** This turn's events, serialised, not yet written. */
-  private pending = '';
-  /** Characters the current batch may reach before it is written early. */
+  /**
+   * Events serialised and not yet written, encoded as they come into
+   * `stage[0, staged)` (an event is JSON-stringified once and its bytes
+   * copied once, not joined into one long string first); copied out at the
+   * write, so the buffer is reused.
+   */
+  private readonly stage = Buffer.allocUnsafe(MAX_BATCH_BYTES);
+  private staged = 0;
+  /** Bytes the current batch may reach before it is written early. */
   private room = 0;
   /** The write of what waits, when scheduled: at the turn's end, or after the write gap. */
   private flushing: { immediate?: NodeJS.Immediate; timeout?: NodeJS.Timeout } | undefined;
@@ -95,7 +104,7 @@ export class SseHub {
       bus.on('commandChanged', (e) => this.send('command', () => commandToApi(e))),
       bus.on('sinkStatus', (e) => this.send('sink', () => e)),
     );
-    this.heartbeat = setInterval(() => this.append(': heartbeat\n\n', true), this.o.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => this.append(undefined, ': heartbeat\n\n', true), this.o.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
@@ -153,26 +162,38 @@ export class SseHub {
     return true;
   }
 
-  private send(event: string, data: () => unknown): void {
+  private send(event: 'reading' | 'node' | 'command' | 'sink', data: () => unknown): void {
     if (this.clients.size === 0) return;
     const payload = data();
-    if (payload !== undefined) this.append(sseFrame(event, payload), false);
+    if (payload !== undefined) this.append(EVENT_HEADS[event], JSON.stringify(payload), false);
   }
 
   /**
-   * Queues `frame` for the next write. Writes at once when `now`, when what
-   * waits passes {@link MAX_BATCH_CHARS} (or a quarter of the bound), or
-   * when it would take the fullest client's socket past the bound (that
-   * client is then disconnected: the bound counts what waits too).
+   * Queues one event, `head` (`event: ...\ndata: `, none for a comment),
+   * then `text`, then a blank line, for the next write. Writes at once when
+   * `now`, when what waits passes {@link MAX_BATCH_BYTES} (or a quarter of
+   * the bound), or when it would take the fullest client's socket past the
+   * bound (that client is then disconnected: the bound counts what waits
+   * too).
    */
-  private append(frame: string, now: boolean): void {
+  private append(head: Buffer | undefined, text: string, now: boolean): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const most = (head?.length ?? 0) + 3 * text.length + EVENT_END.length;
+    if (this.staged + most > this.stage.length) this.flush();
     // Sockets only drain between writes: the fullest one at a batch's start bounds the whole batch.
-    if (this.pending === '') {
+    if (this.staged === 0) {
       const max = this.o.maxQueueBytes ?? DEFAULT_SSE_MAX_QUEUE_BYTES;
-      this.room = Math.min(MAX_BATCH_CHARS, max / 4, max - this.mostWaiting());
+      this.room = Math.min(MAX_BATCH_BYTES, max / 4, max - this.mostWaiting());
     }
-    this.pending += frame;
-    if (now || this.pending.length > this.room) {
+    if (most > this.stage.length) {
+      // Longer than a whole batch (a node with very many channels): written on its own.
+      this.writeAll(Buffer.concat([head ?? EMPTY, Buffer.from(text), head ? EVENT_END : EMPTY]));
+      return;
+    }
+    if (head) this.staged += head.copy(this.stage, this.staged);
+    this.staged += this.stage.write(text, this.staged);
+    if (head) this.staged += EVENT_END.copy(this.stage, this.staged);
+    if (now || this.staged > this.room) {
       this.flush();
     } else {
       this.flushing ??= this.scheduleFlush();
@@ -190,14 +211,19 @@ export class SseHub {
     return most;
   }
 
-  /** Writes what waits to every client in one write each; disconnects a client whose socket then holds more than the bound. */
+  /** Writes what waits to every client in one write each. */
   private flush(): void {
     clearImmediate(this.flushing?.immediate);
     clearTimeout(this.flushing?.timeout);
     this.flushing = undefined;
-    const frames = this.pending;
-    if (frames === '') return;
-    this.pending = '';
+    if (this.staged === 0) return;
+    const frames = Buffer.from(this.stage.subarray(0, this.staged));
+    this.staged = 0;
+    this.writeAll(frames);
+  }
+
+  /** Writes `frames` to every client; disconnects a client whose socket then holds more than the bound. */
+  private writeAll(frames: Buffer): void {
     this.wroteAtMs = performance.now();
     const max = this.o.maxQueueBytes ?? DEFAULT_SSE_MAX_QUEUE_BYTES;
     for (const res of this.clients) {

@@ -109,7 +109,12 @@ export class MqttService implements Service {
       this.flushSoon();
     };
     this.cleanups = [
-      this.d.bus.on('nodeChanged', ({ mac }) => whileConnected(() => publisher.node(mac))),
+      // Once per reading: no closure made per call.
+      this.d.bus.on('nodeChanged', ({ mac }) => {
+        if (!client.connected) return;
+        publisher.node(mac);
+        this.flushSoon();
+      }),
       this.d.bus.on('commandChanged', (view) => whileConnected(() => publisher.command(view))),
     ];
     this.schedule(() => whileConnected(() => publisher.checkAvailability()));

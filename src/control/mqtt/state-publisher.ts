@@ -23,6 +23,9 @@ export interface StatePublisherOptions {
 }
 
 /** Bit `bit` set when there is a value. */
+/** Node runs kept for the throttle (one per node heard); past it they are made again. */
+const MAX_NODE_RUNS = 4096;
+
 const has = (value: unknown, bit: number): number => (value === undefined ? 0 : 1 << bit);
 
 /**
@@ -62,6 +65,8 @@ export class StatePublisher {
   private readonly shapes = new Map<string, string>();
   /** By the node's MAC as its view spells it; at most one per node heard. */
   private readonly topicSets = new Map<string, NodeTopicSet>();
+  /** Each node's throttled work, made once (a reading offers it, it is not made per reading). */
+  private readonly nodeRuns = new Map<string, () => void>();
 
   constructor(options: StatePublisherOptions) {
     this.o = options;
@@ -99,7 +104,13 @@ export class StatePublisher {
     if (throttle === undefined) return this.nodeNow(mac);
     // One window per node whichever way its MAC is spelt (the bus gives `a2b2c2d2e2f2`, a view `a2:b2:c2:d2:e2:f2`).
     const id = mac.length === 12 ? mac : mac.replace(/:/g, '').toLowerCase();
-    throttle.offer(id, () => this.nodeNow(mac));
+    let run = this.nodeRuns.get(mac);
+    if (run === undefined) {
+      if (this.nodeRuns.size >= MAX_NODE_RUNS) this.nodeRuns.clear();
+      run = () => this.nodeNow(mac);
+      this.nodeRuns.set(mac, run);
+    }
+    throttle.offer(id, run);
   }
 
   /** Queues the node's state and its channels' from one view of it, then availability and discovery where they changed. */

@@ -143,6 +143,20 @@ test('sse hub: what waits through a gap is written early once it reaches 64 KiB'
   t.true(res.writes.slice(1).every((w) => w.length <= 64 * 1024 + 200), 'none longer than 64 KiB and one event');
 });
 
+test('sse hub: text beyond ASCII and an event longer than a whole batch arrive intact, in order', async (t) => {
+  const { bus, hub, client } = setup(1024 * 1024);
+  t.teardown(() => hub.stop());
+  const res = client();
+  const room = 'Küche ☕ 𝄞'.repeat(3000); // 2-, 3- and 4-byte UTF-8: about 36,000 characters, 99,000 bytes
+  bus.emit('reading', reading(1));
+  bus.emit('reading', { ...reading(2), room });
+  bus.emit('reading', reading(3));
+  await turn();
+  t.deepEqual(res.events().map((e) => e.seq), [1, 2, 3]);
+  const second = JSON.parse(res.writes.slice(1).map(String).join('').split('\n\n')[1].split('\n')[1].slice('data: '.length)) as { room: string };
+  t.is(second.room, room);
+});
+
 test('sse hub: a client that joins mid-turn gets only what happens after it joined', async (t) => {
   const { bus, hub, client } = setup();
   t.teardown(() => hub.stop());
