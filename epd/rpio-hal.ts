@@ -1,6 +1,7 @@
-// The only file in the project that imports rpio.
+// The only file in the project that loads rpio.
 import { accessSync, constants, readFileSync } from 'node:fs';
-import rpio from 'rpio';
+import { createRequire } from 'node:module';
+import type Rpio from 'rpio';
 import { EpdError } from './epd-error.ts';
 import { realClock, type Hal, type Level } from './hal.ts';
 
@@ -27,6 +28,8 @@ export const DEFAULT_SPI_CLOCK_DIVIDER = 100;
  */
 export function openRpioHal(options: RpioHalOptions = {}): Hal {
   if (!options.mock) checkHardware();
+  // Loaded here, not at import: a gateway without a panel (or not on a Pi) never maps rpio's module or its addon.
+  const rpio = createRequire(import.meta.url)('rpio') as typeof Rpio;
   const warnings: string[] = [];
   rpio.on('warn', (message: string) => void warnings.push(message));
   try {

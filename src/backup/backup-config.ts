@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import cron from 'node-cron';
+import { cron } from './cron.ts';
 import { z } from 'zod';
 
 /** `backup.keep` when not given: archives kept in `backup.dir`. */
@@ -13,7 +13,7 @@ export const DEFAULT_BACKUP_DIR = 'backups';
  * without it nothing is scheduled and `espnow-gateway backup` still works.
  */
 export const backupSchema = z.strictObject({
-  schedule: z.string().refine((expr) => cron.validate(expr), { error: 'not a cron expression (e.g. "30 3 * * *" for 03:30 every day)' }).optional(),
+  schedule: z.string().refine((expr) => cron().validate(expr), { error: 'not a cron expression (e.g. "30 3 * * *" for 03:30 every day)' }).optional(),
   dir: z.string().min(1, { error: 'must not be empty' }).optional(),
   keep: z.number().int().min(1, { error: 'must be at least 1' }).optional(),
   withSecrets: z.boolean().optional(),

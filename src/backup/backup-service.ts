@@ -1,4 +1,4 @@
-import cron from 'node-cron';
+import { cron } from './cron.ts';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log.ts';
 import type { Service } from '../gateway/service.ts';
@@ -11,7 +11,7 @@ export type Scheduler = (expression: string, run: () => Promise<unknown>) => { s
 
 /** node-cron in the local time zone, its timer not keeping the process alive. */
 export const cronScheduler: Scheduler = (expression, run) => {
-  const task = cron.schedule(expression, run, { name: 'backup', noOverlap: true });
+  const task = cron().schedule(expression, run, { name: 'backup', noOverlap: true });
   task.unref();
   return { stop: () => void task.stop() };
 };

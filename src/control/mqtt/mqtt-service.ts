@@ -1,4 +1,5 @@
-import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { IPublishPacket, MqttClient } from 'mqtt';
+import { connectMqtt } from './connect-client.ts';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { CommandQueueApi, CommandTimers } from '../../commands/types.ts';
 import type { Service } from '../../gateway/service.ts';
@@ -88,7 +89,7 @@ export class MqttService implements Service {
     const topics = mqttTopics(config.baseTopic);
     const queue = new OutgoingQueue(tuning.maxQueued);
     const delays = { minMs: tuning.reconnectMinMs ?? 1000, maxMs: tuning.reconnectMaxMs ?? 60_000 };
-    const client = connect(config.url, clientOptions(config, topics.bridgeState, delays, tuning.connectTimeoutMs ?? 10_000));
+    const client = connectMqtt(config.url, clientOptions(config, topics.bridgeState, delays, tuning.connectTimeoutMs ?? 10_000));
     this.client = client;
     this.queue = queue;
     this.throttle = config.stateIntervalMs > 0 ? new StateThrottle({ intervalMs: config.stateIntervalMs, timers: this.d.timers ?? NODE_TIMERS }) : undefined;
