@@ -1,5 +1,6 @@
 import type { Logger } from '../log.ts';
 import { toLineProtocol, type Point } from '../points/point.ts';
+import { BatchScratch } from '../spool/batch-scratch.ts';
 import { RejectedStore, type RejectedStats } from '../spool/rejected-store.ts';
 import type { Spool, SpoolBatch } from '../spool/spool.ts';
 import { classifyWriteError, InfluxRejectedError, InfluxTooLargeError, InfluxWriteError, tooLargeAtFloor } from './influx-errors.ts';
@@ -68,6 +69,8 @@ export class InfluxSink implements Sink {
   private stopDeadline: number | undefined;
   private retryMs: number;
   private maxLines: number;
+  /** The batches' memory, reused while a burst or a backlog lasts (one read at a time: this loop's). */
+  private readonly scratch = new BatchScratch();
   private problem: { key: string; sinceMs: number } | undefined;
   private state: SinkStatus = { reachable: true, backlogPoints: 0 };
   private readonly counters = { tooLargeAtFloor: 0, loopErrors: 0, writeErrors: 0 };
@@ -159,8 +162,12 @@ export class InfluxSink implements Sink {
     const done = { delayMs: this.o.flushIntervalMs, hold: false };
     while (this.timers.now() < Math.min(deadline, this.stopDeadline ?? Infinity)) {
       const limit = this.maxLines;
-      const batch = await this.spool.read(limit);
-      if (!batch) return done;
+      const batch = await this.spool.read(limit, this.scratch);
+      if (!batch) {
+        // Drained: a trickle's batches are small, the burst's buffers can go.
+        this.scratch.release();
+        return done;
+      }
       const err = await this.send(batch.body);
       if (!err) {
         await this.spool.ack(batch);

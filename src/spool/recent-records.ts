@@ -16,8 +16,21 @@ export class RecentRecords {
   private seq = -1;
   /** Byte offset in segment {@link seq} of the first copy. */
   private start = 0;
+  /** The copies, oldest first, each a view of {@link ring}, in ring order from the oldest. */
   private chunks: Buffer[] = [];
+  /** Ring position of each copy (same order). */
+  private at: number[] = [];
   private bytes = 0;
+  /**
+   * Where the copies live (`maxBytes`, made on first use): a copy goes after
+   * the newest one, or at 0 when it does not fit before the end, and the
+   * oldest copies in its way go. Copies of a burst (every record, ~12 MB/s)
+   * made no new Buffers: each would have lived until the sink read it,
+   * been promoted, and waited for a full GC to be freed.
+   */
+  private ring: Buffer | undefined;
+  /** Ring position after the newest copy. */
+  private head = 0;
 
   /** @param maxBytes Bound of the copies kept, bytes; 0 keeps none. */
   constructor(private readonly maxBytes: number) {}
@@ -26,15 +39,31 @@ export class RecentRecords {
   add(seq: number, offset: number, records: Buffer): void {
     if (records.length === 0 || this.maxBytes === 0) return;
     if (seq !== this.seq || offset !== this.start + this.bytes) this.reset(seq, offset);
-    this.chunks.push(Buffer.from(records)); // a copy: the stage reuses its buffer
+    if (records.length > this.maxBytes) {
+      // More than the bound at once: nothing can be kept (as if each copy had gone at once).
+      this.reset(seq, offset + records.length);
+      return;
+    }
+    const ring = (this.ring ??= Buffer.allocUnsafe(this.maxBytes));
+    let at = this.head;
+    if (at + records.length > ring.length) {
+      // From the start: the copies between the head and the end are the oldest, and go first.
+      while (this.chunks.length > 0 && this.at[0] >= at) this.dropFirst();
+      at = 0;
+    }
+    const end = at + records.length;
+    while (this.chunks.length > 0 && this.at[0] < end && this.at[0] + this.chunks[0].length > at) this.dropFirst();
+    ring.set(records, at); // a copy: the stage reuses its buffer
+    this.chunks.push(ring.subarray(at, end));
+    this.at.push(at);
+    this.head = end;
     this.bytes += records.length;
-    while (this.bytes > this.maxBytes) this.dropFirst();
   }
 
   /**
    * The copies of segment `seq` from byte `offset` on (a record boundary),
    * after dropping those wholly before it; `undefined` when `offset` is not
-   * held (read the file).
+   * held (read the file). Views of the ring: valid until the next `add()`.
    */
   from(seq: number, offset: number): Buffer[] | undefined {
     if (seq !== this.seq) return undefined;
@@ -53,11 +82,14 @@ export class RecentRecords {
     this.seq = seq;
     this.start = offset;
     this.chunks = [];
+    this.at = [];
     this.bytes = 0;
+    this.head = 0;
   }
 
   private dropFirst(): void {
     const first = this.chunks.shift() as Buffer;
+    this.at.shift();
     this.start += first.length;
     this.bytes -= first.length;
   }

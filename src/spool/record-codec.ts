@@ -148,9 +148,10 @@ const NEWLINE = 0x0a;
  * With `verify` (bytes read back from a file) it stops, like
  * {@link scanRecords}, at a record cut off by the end of its part or one whose
  * length or CRC is wrong; without it (copies of what this process wrote,
- * recent-records.ts) the framing is trusted.
+ * recent-records.ts) the framing is trusted. `alloc` gives the body's memory
+ * (default a new Buffer; a scratch's, batch-scratch.ts).
  */
-export function joinPayloads(parts: readonly Buffer[], maxRecords: number, verify: boolean): JoinedPayloads {
+export function joinPayloads(parts: readonly Buffer[], maxRecords: number, verify: boolean, alloc: (size: number) => Buffer = Buffer.allocUnsafe): JoinedPayloads {
   let count = 0;
   let payloadBytes = 0;
   let takenBytes = 0;
@@ -173,7 +174,7 @@ export function joinPayloads(parts: readonly Buffer[], maxRecords: number, verif
     if (count >= maxRecords || at < buf.length) break;
   }
   if (count === 0) return { body: EMPTY, count: 0, takenBytes: 0 };
-  const body = Buffer.allocUnsafe(payloadBytes + count - 1);
+  const body = alloc(payloadBytes + count - 1);
   let out = 0;
   for (let p = 0; p <= lastPart; p++) {
     const buf = parts[p];

@@ -1,3 +1,4 @@
+import type { BatchScratch } from './batch-scratch.ts';
 import type { SpoolPosition } from './spool-types.ts';
 
 /**
@@ -7,15 +8,28 @@ import type { SpoolPosition } from './spool-types.ts';
  */
 export class SpoolBatch {
   #lines: readonly string[] | undefined;
+  readonly #body: Buffer;
+  readonly #lease: { readonly scratch: BatchScratch; readonly generation: number } | undefined;
 
   constructor(
     /** The lines, UTF-8, separated by `\n` (no trailing one). */
-    readonly body: Buffer,
+    body: Buffer,
     /** Lines in the batch. */
     readonly count: number,
     readonly start: SpoolPosition,
     readonly end: SpoolPosition,
-  ) {}
+    /** The scratch its bytes are in, if read with one (see batch-scratch.ts). */
+    lease?: { readonly scratch: BatchScratch; readonly generation: number },
+  ) {
+    this.#body = body;
+    this.#lease = lease;
+  }
+
+  /** The lines, UTF-8, separated by `\n` (no trailing one). Throws `SPOOL_BATCH_REUSED` once its scratch was read into again. */
+  get body(): Buffer {
+    this.#lease?.scratch.check(this.#lease.generation);
+    return this.#body;
+  }
 
   /** The lines as strings, decoded on first use (setting a batch aside, tests). */
   get lines(): readonly string[] {

@@ -3,6 +3,7 @@ import { unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { GatewayError } from '../errors.ts';
+import type { BatchScratch } from './batch-scratch.ts';
 import type { Logger } from '../log.ts';
 import { fsyncDir, writeCursor, type Cursor } from './cursor-file.ts';
 import { isSystemError, type SpoolDiskOp } from './disk-health.ts';
@@ -21,8 +22,8 @@ const fsync = promisify(fsyncCb);
 const closeFd = promisify(closeCb);
 
 /** The batch of `joined` records read at `start`. */
-const batchAt = (start: SpoolPosition, joined: JoinedPayloads): SpoolBatch =>
-  new SpoolBatch(joined.body, joined.count, start, { segment: start.segment, offset: start.offset + joined.takenBytes, index: start.index + joined.count });
+const batchAt = (start: SpoolPosition, joined: JoinedPayloads, lease: { scratch: BatchScratch; generation: number } | undefined): SpoolBatch =>
+  new SpoolBatch(joined.body, joined.count, start, { segment: start.segment, offset: start.offset + joined.takenBytes, index: start.index + joined.count }, lease);
 
 const before = (a: Cursor, b: Cursor): boolean => a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
 
@@ -156,11 +157,15 @@ export class Spool {
    * Up to `maxLines` of the oldest unacknowledged lines, or `undefined` when
    * none wait or none can be read now. Lines just written to the segment
    * being appended to come from memory (recent-records.ts); older ones are
-   * read back from their segment and their CRCs checked.
+   * read back from their segment and their CRCs checked. With `scratch`,
+   * the batch's bytes go into its buffers (no new Buffer per batch; the
+   * batch is valid until the next read with it, see batch-scratch.ts).
    */
-  async read(maxLines: number): Promise<SpoolBatch | undefined> {
+  async read(maxLines: number, scratch?: BatchScratch): Promise<SpoolBatch | undefined> {
     const { s } = this;
     s.flush();
+    const lease = scratch && { scratch, generation: scratch.next() };
+    const body = scratch ? (size: number) => scratch.body(size) : Buffer.allocUnsafe;
     while (!s.closed) {
       const seg = s.segments.find((x) => x.seq === s.cursor.segment);
       if (!seg) return undefined;
@@ -173,10 +178,11 @@ export class Spool {
       const start = { ...s.cursor };
       const held = s.recent.from(seg.seq, start.offset);
       if (held) {
-        const got = joinPayloads(held, maxLines, false);
-        if (got.count > 0) return batchAt(start, got);
+        const got = joinPayloads(held, maxLines, false, body);
+        if (got.count > 0) return batchAt(start, got, lease);
       }
-      const buf = Buffer.allocUnsafe(Math.min(seg.bytes - start.offset, Math.max(1024 * 1024, MAX_RECORD_BYTES + RECORD_HEADER_BYTES)));
+      const size = Math.min(seg.bytes - start.offset, Math.max(1024 * 1024, MAX_RECORD_BYTES + RECORD_HEADER_BYTES));
+      const buf = scratch ? scratch.file(size) : Buffer.allocUnsafe(size);
       let got: number;
       try {
         got = await s.reader.read(seg, buf, start.offset);
@@ -188,12 +194,12 @@ export class Spool {
       }
       // Moved meanwhile (a full spool dropped the segment, the directory was made again): read again.
       if (s.cursor.segment !== start.segment || s.cursor.offset !== start.offset) continue;
-      const joined = joinPayloads([buf.subarray(0, got)], maxLines, true);
+      const joined = joinPayloads([buf.subarray(0, got)], maxLines, true, body);
       if (joined.count === 0) {
         if (!(await skipDamage(s, seg, start))) return undefined;
         continue;
       }
-      return batchAt(start, joined);
+      return batchAt(start, joined, lease);
     }
     return undefined;
   }

@@ -64,6 +64,54 @@ test('RecentRecords: contiguous copies of one segment, bounded, trimmed to the o
   t.is(none.from(0, 0), undefined, 'recentBytes 0 keeps none');
 });
 
+test('RecentRecords: what from() hands out is always the bytes written from that offset on; the newest copy is always kept (any sizes, gaps, wraps of the ring)', (t) => {
+  fc.assert(fc.property(
+    fc.integer({ min: 64, max: 4096 }),
+    fc.array(fc.oneof(
+      // Mostly contiguous writes of a fraction of the bound (so the ring wraps often); now and then one past it, a gap, a new segment.
+      fc.record({
+        op: fc.constant('add' as const), size: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 1500 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 5000 }) }),
+        gap: fc.integer({ min: 0, max: 9 }).map((n) => n === 0), newSegment: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
+      }),
+      fc.record({ op: fc.constant('from' as const), back: fc.nat() }),
+    ), { maxLength: 60 }),
+    (maxBytes, ops) => {
+      const recent = new RecentRecords(maxBytes);
+      // The bytes written to the current segment so far, from its start (what the file holds).
+      let seq = 0;
+      let written: number[] = [];
+      let counter = 0;
+      let newest: { offset: number; length: number } | undefined;
+      for (const o of ops) {
+        if (o.op === 'add') {
+          if (o.newSegment) { seq += 1; written = []; newest = undefined; }
+          if (o.gap) for (let i = 0; i < 7; i++) written.push(0xee); // a write not copied (as after a failed one)
+          const bytes = Buffer.from(Array.from({ length: o.size }, () => (counter++) & 0xff));
+          const offset = written.length;
+          recent.add(seq, offset, bytes);
+          written.push(...bytes);
+          newest = o.size <= maxBytes ? { offset, length: o.size } : undefined;
+          continue;
+        }
+        if (written.length === 0) continue;
+        const offset = Math.max(0, written.length - 1 - (o.back % written.length));
+        const got = recent.from(seq, offset);
+        if (got) t.deepEqual([...Buffer.concat(got)], written.slice(offset), `from(${offset})`);
+        if (newest && offset <= newest.offset) t.true(recent.from(seq, newest.offset) !== undefined, 'the newest copy is kept');
+      }
+    },
+  ), {
+    numRuns: 300,
+    examples: [[100, [
+      // Copies at 0 (81 B) and 81 (19 B); the third (20 B) wraps to 0; the fourth (81 B) wraps again: the copy at 81 (the
+      // oldest, but clear of the new one's bytes) must go before the one at 0 (newer, under the new bytes).
+      { op: 'add', size: 81, gap: false, newSegment: false }, { op: 'add', size: 19, gap: false, newSegment: false },
+      { op: 'add', size: 20, gap: false, newSegment: false }, { op: 'add', size: 81, gap: false, newSegment: false },
+      { op: 'from', back: 100 },
+    ]]],
+  });
+});
+
 test('read() hands out the same batches whether just-written records come from memory or from the file (any appends, reads, acks, rotations)', async (t) => {
   type Op = { append: number } | { read: number; ack: boolean };
   const op = fc.oneof(
