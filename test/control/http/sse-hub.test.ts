@@ -157,6 +157,43 @@ test('sse hub: text beyond ASCII and an event longer than a whole batch arrive i
   t.is(second.room, room);
 });
 
+/** A response that takes its bytes the way a socket does: a write's callback comes later, and until then its buffer must not change. */
+class SlowSocketResponse extends FakeResponse {
+  /** Writes whose buffer changed before their callback (the hub reused it too early). */
+  readonly overwritten: number[] = [];
+  constructor(private readonly delayMs: () => number) { super(); }
+  override write(chunk: string | Buffer, callback?: (err?: Error) => void): boolean {
+    const copy = Buffer.from(chunk);
+    super.write(copy.toString('utf8'));
+    const index = this.writes.length - 1;
+    setTimeout(() => {
+      if (typeof chunk !== 'string' && !copy.equals(chunk)) this.overwritten.push(index);
+      callback?.();
+    }, this.delayMs());
+    return true;
+  }
+}
+
+test('sse hub: a written buffer is reused only after every client took it; each client gets every event intact, in order', async (t) => {
+  const { bus, hub } = setup(16 * 1024 * 1024, undefined, 0);
+  t.teardown(() => hub.stop());
+  const fast = new SlowSocketResponse(() => 0);
+  const slow = new SlowSocketResponse(() => Math.floor(Math.random() * 8));
+  hub.add(fast as unknown as ServerResponse);
+  hub.add(slow as unknown as ServerResponse);
+  for (let round = 0; round < 40; round += 1) {
+    for (let i = 0; i < 500; i += 1) bus.emit('reading', reading(round * 500 + i)); // ~90 kB: an early write and the rest
+    await new Promise((resolve) => setTimeout(resolve, round % 3));
+  }
+  await turn();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const all = Array.from({ length: 20_000 }, (_, seq) => seq);
+  for (const res of [fast, slow]) {
+    t.deepEqual(res.overwritten, []);
+    t.deepEqual(res.events().map((e) => e.seq), all);
+  }
+});
+
 test('sse hub: a client that joins mid-turn gets only what happens after it joined', async (t) => {
   const { bus, hub, client } = setup();
   t.teardown(() => hub.stop());
