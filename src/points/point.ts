@@ -50,7 +50,8 @@ const MEASUREMENT_SPECIAL = /[, \\]/;
 const escapeKey = (s: string): string => (KEY_SPECIAL.test(s) ? s.replace(/[,= \\]/g, (c) => `\\${c}`) : s);
 const escapeMeasurement = (s: string): string => (MEASUREMENT_SPECIAL.test(s) ? s.replace(/[, \\]/g, (c) => `\\${c}`) : s);
 
-function smallInt(value: number): string | undefined {
+/** The text of an integer field of -128..1023 (`21i`), made once; undefined outside. */
+export function smallInt(value: number): string | undefined {
   const at = value - SMALL_MIN;
   if (!(Number.isInteger(value) && at >= 0 && at < SMALL_COUNT)) return undefined;
   return (SMALL_INTS[at] ??= `${value}i`);
@@ -74,11 +75,15 @@ function thousandths(value: number): string | undefined {
   if (m / 1000 !== value) return undefined;
   const abs = Math.abs(m);
   const frac = abs % 1000;
-  const text = `${(abs - frac) / 1000}${(FRACTIONS[frac] ??= `.${String(frac).padStart(3, '0').replace(/0+$/, '')}`)}`;
+  const text = `${(abs - frac) / 1000}${fractionText(frac)}`;
   return m < 0 ? `-${text}` : text;
 }
 
-function formatField(field: FieldValue): string {
+/** `.d`, `.dd` or `.ddd` for thousandths 1..999 (see {@link thousandths}). */
+export const fractionText = (frac: number): string => (FRACTIONS[frac] ??= `.${String(frac).padStart(3, '0').replace(/0+$/, '')}`);
+
+/** A field's value as line protocol writes it. */
+export function formatField(field: FieldValue): string {
   switch (field.type) {
     case 'int':
       return smallInt(field.value) ?? `${field.value}i`;
@@ -116,7 +121,7 @@ function formatPrefix(measurement: string, tags: Readonly<Record<string, string>
  * series repeat, so it is formatted once per series. A frozen tag set (it
  * cannot change) is looked up by identity, without building a key.
  */
-function seriesPrefix(measurement: string, tags: Readonly<Record<string, string>>): string {
+export function seriesPrefix(measurement: string, tags: Readonly<Record<string, string>>): string {
   if (!Object.isFrozen(tags)) return prefixByKey(measurement, tags);
   let byMeasurement = prefixesByTags.get(tags);
   const known = byMeasurement?.get(measurement);
@@ -143,7 +148,8 @@ function prefixByKey(measurement: string, tags: Readonly<Record<string, string>>
   return prefix;
 }
 
-function fieldKey(name: string): readonly [string, string] {
+/** A field key escaped with its `=`: [as the first field, after a comma]. */
+export function fieldKey(name: string): readonly [string, string] {
   let escaped = fieldKeys.get(name);
   if (escaped === undefined) {
     const key = escapeKey(name);

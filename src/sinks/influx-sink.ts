@@ -1,5 +1,6 @@
 import type { Logger } from '../log.ts';
-import { toLineProtocol, type Point } from '../points/point.ts';
+import { LINE_RECORDS } from '../points/line-bytes.ts';
+import type { Point } from '../points/point.ts';
 import { BatchScratch } from '../spool/batch-scratch.ts';
 import { RejectedStore, type RejectedStats } from '../spool/rejected-store.ts';
 import type { Spool, SpoolBatch } from '../spool/spool.ts';
@@ -107,7 +108,7 @@ export class InfluxSink implements Sink {
 
   /** Appends to the spool and, when the sink is idle, starts sending at the end of this event-loop turn. */
   write(points: readonly Point[]): void {
-    this.spool.append(points.map(toLineProtocol));
+    this.spool.append(points, LINE_RECORDS);
     this.schedule.wake();
   }
 

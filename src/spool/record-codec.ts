@@ -32,6 +32,20 @@ export function encodeRecords(lines: readonly string[]): Buffer {
   return out;
 }
 
+/** How to write one record's payload straight into the stage (no string or Buffer of its own). */
+export interface RecordEncoder<T> {
+  /** Bytes {@link write} may need for `item`, at least. */
+  bound(item: T): number;
+  /** Writes `item`'s payload at `buf[at]` (room for `bound(item)` bytes is there); returns the end. */
+  write(item: T, buf: Buffer, at: number): number;
+}
+
+/** A line of text as its UTF-8 bytes (at most 3 per UTF-16 unit). */
+export const TEXT_RECORDS: RecordEncoder<string> = {
+  bound: (line) => line.length * 3,
+  write: (line, buf, at) => at + buf.write(line, at),
+};
+
 /**
  * A growing buffer of framed records, reused between writes: {@link add}
  * encodes a line straight into it (no Buffer per line), {@link take} hands
@@ -46,17 +60,23 @@ export class RecordStage {
 
   /** Frames one line at the end. */
   add(line: string): void {
+    this.addWith(line, TEXT_RECORDS);
+  }
+
+  /** Frames one item at the end, as `encoder` writes it (e.g. a point as its line, src/points/line-bytes.ts). */
+  addWith<T>(item: T, encoder: RecordEncoder<T>): void {
     const at = this.bytes;
-    const room = at + RECORD_HEADER_BYTES + line.length * 3;
+    const room = at + RECORD_HEADER_BYTES + encoder.bound(item);
     if (room > this.buf.length) {
       const bigger = Buffer.allocUnsafe(Math.max(room, this.buf.length * 2));
       this.buf.copy(bigger, 0, 0, at);
       this.buf = bigger;
     }
-    const n = this.buf.write(line, at + RECORD_HEADER_BYTES);
-    this.buf.writeUInt32LE(n, at);
-    this.buf.writeUInt32LE(crc32Bytes(this.buf, at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + n), at + 4);
-    this.bytes = at + RECORD_HEADER_BYTES + n;
+    const start = at + RECORD_HEADER_BYTES;
+    const end = encoder.write(item, this.buf, start);
+    this.buf.writeUInt32LE(end - start, at);
+    this.buf.writeUInt32LE(crc32Bytes(this.buf, start, end), at + 4);
+    this.bytes = end;
     this.lines += 1;
   }
 

@@ -7,7 +7,7 @@ import type { BatchScratch } from './batch-scratch.ts';
 import type { Logger } from '../log.ts';
 import { fsyncDir, writeCursor, type Cursor } from './cursor-file.ts';
 import { isSystemError, type SpoolDiskOp } from './disk-health.ts';
-import { joinPayloads, MAX_RECORD_BYTES, type JoinedPayloads, RECORD_HEADER_BYTES } from './record-codec.ts';
+import { joinPayloads, MAX_RECORD_BYTES, type JoinedPayloads, RECORD_HEADER_BYTES, type RecordEncoder, TEXT_RECORDS } from './record-codec.ts';
 import { checkDir, segmentGone, skipDamage } from './segment-loss.ts';
 import { recoverSegments, resolveCursor } from './segment-recovery.ts';
 import { SegmentStore } from './segment-store.ts';
@@ -140,11 +140,14 @@ export class Spool {
    * the next tick. While the disk refuses writes they are held in memory up
    * to `maxHeldBytes` (then the oldest held go, counted).
    */
-  append(lines: readonly string[]): void {
-    if (lines.length === 0) return;
+  append(lines: readonly string[]): void;
+  /** Appends `items`, each written as its record's payload by `encoder` (a point as its line: src/points/line-bytes.ts). */
+  append<T>(items: readonly T[], encoder: RecordEncoder<T>): void;
+  append(items: readonly unknown[], encoder: RecordEncoder<unknown> = TEXT_RECORDS as RecordEncoder<unknown>): void {
+    if (items.length === 0) return;
     const { s } = this;
     if (s.closed) throw new GatewayError('SPOOL_CLOSED', `spool ${this.opts.dir}: append while closed`);
-    for (const line of lines) s.stage.add(line);
+    for (const item of items) s.stage.addWith(item, encoder);
     if (s.stage.bytes > this.opts.maxHeldBytes && !s.flush()) s.dropHeld();
     if (s.stage.bytes >= this.stageFlushBytes) s.flush();
     else if (!this.flushQueued) {

@@ -1,0 +1,133 @@
+import { fieldKey, formatField, fractionText, seriesPrefix, smallInt, type FieldValue, type Point } from './point.ts';
+
+/**
+ * {@link toLineProtocol}'s line, written as UTF-8 straight into a buffer:
+ * the spool's staging buffer, where every point of a burst goes. Joining a
+ * line as a string costs a string per piece (~930 bytes of garbage per
+ * two-point frame) and one more to flatten it before it is encoded; here
+ * the series prefix, field keys, small integers and fractions are copied
+ * from bytes made once, and numbers are written digit by digit. Same bytes
+ * as `Buffer.from(toLineProtocol(point))` (test/points/line-bytes.test.ts).
+ */
+
+/** Most byte forms remembered per cache; past it the cache starts over (as point.ts's memos). */
+const MAX_MEMO = 4096;
+const piecesBytes = new Map<string, Buffer>();
+const smallIntBytes = new Map<number, Buffer>();
+const fractionBytes: Buffer[] = new Array<Buffer>(1000);
+const TRUE_BYTES = Buffer.from('true');
+const FALSE_BYTES = Buffer.from('false');
+
+/** Longest text of a number field, bytes (`-1.7976931348623157e+308`, or an integer with its `i`), with room to spare. */
+const NUMBER_BYTES = 32;
+
+function bytesOf(text: string): Buffer {
+  let bytes = piecesBytes.get(text);
+  if (bytes === undefined) {
+    bytes = Buffer.from(text);
+    if (piecesBytes.size >= MAX_MEMO) piecesBytes.clear();
+    piecesBytes.set(text, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * Bytes {@link writeLine} may need for `point`, at least: the prefix and
+ * keys as they are, 32 per number, 3 per UTF-16 unit of a string (UTF-8)
+ * plus its quotes and escapes, 33 for the timestamp and the space before it.
+ */
+export function lineBytesBound(point: Point): number {
+  let n = bytesOf(seriesPrefix(point.measurement, point.tags)).length + 1 + NUMBER_BYTES;
+  for (const k in point.fields) {
+    const field = point.fields[k];
+    n += 3 * k.length + 4 + (field.type === 'string' ? 6 * field.value.length + 2 : NUMBER_BYTES);
+  }
+  return n;
+}
+
+/** Writes the digits of `n` (a non-negative safe integer) at `at`; returns the end. */
+function writeDigits(n: number, buf: Buffer, at: number): number {
+  let end = at + 1;
+  for (let p = 10; p <= n; p *= 10) end += 1;
+  let i = end;
+  do {
+    const q = Math.floor(n / 10);
+    buf[--i] = 48 + (n - q * 10);
+    n = q;
+  } while (n > 0);
+  return end;
+}
+
+/** Writes `text`, which is ASCII (a number's text from `String`), at `at`; returns the end. */
+function writeAscii(text: string, buf: Buffer, at: number): number {
+  for (let i = 0; i < text.length; i++) buf[at++] = text.charCodeAt(i);
+  return at;
+}
+
+function writeField(field: FieldValue, buf: Buffer, at: number): number {
+  switch (field.type) {
+    case 'int': {
+      const small = smallInt(field.value);
+      if (small === undefined) return writeAscii(formatField(field), buf, at);
+      let bytes = smallIntBytes.get(field.value);
+      if (bytes === undefined) smallIntBytes.set(field.value, (bytes = Buffer.from(small)));
+      buf.set(bytes, at);
+      return at + bytes.length;
+    }
+    case 'bool': {
+      const bytes = field.value ? TRUE_BYTES : FALSE_BYTES;
+      buf.set(bytes, at);
+      return at + bytes.length;
+    }
+    case 'float': {
+      const v = field.value;
+      if (Number.isSafeInteger(v) && !Object.is(v, -0)) {
+        // `${v}.0`, as toLineProtocol writes an integral float.
+        if (v < 0) buf[at++] = 45;
+        at = writeDigits(Math.abs(v), buf, at);
+        buf[at] = 46;
+        buf[at + 1] = 48;
+        return at + 2;
+      }
+      if (v > -1e12 && v < 1e12) {
+        const m = Math.round(v * 1000);
+        if (m / 1000 === v && m !== 0) {
+          // A whole number of thousandths, not integral: digits, then `.d`, `.dd` or `.ddd` (see point.ts's thousandths()).
+          const abs = Math.abs(m);
+          const frac = abs % 1000;
+          if (m < 0) buf[at++] = 45;
+          at = writeDigits((abs - frac) / 1000, buf, at);
+          const bytes = (fractionBytes[frac] ??= Buffer.from(fractionText(frac)));
+          buf.set(bytes, at);
+          return at + bytes.length;
+        }
+      }
+      return writeAscii(formatField(field), buf, at);
+    }
+    case 'string':
+      return at + buf.write(formatField(field), at);
+  }
+}
+
+/**
+ * Writes `toLineProtocol(point)` as UTF-8 at `buf[at]` and returns the end.
+ * The caller makes room for {@link lineBytesBound}(point) bytes first.
+ */
+export function writeLine(point: Point, buf: Buffer, at: number): number {
+  const prefix = bytesOf(seriesPrefix(point.measurement, point.tags));
+  buf.set(prefix, at);
+  at += prefix.length;
+  let next = 0;
+  for (const k in point.fields) {
+    const key = bytesOf(fieldKey(k)[next]);
+    buf.set(key, at);
+    at = writeField(point.fields[k], buf, at + key.length);
+    next = 1;
+  }
+  buf[at++] = 32;
+  if (point.timeUs >= 0 && Number.isSafeInteger(point.timeUs)) return writeDigits(point.timeUs, buf, at);
+  return writeAscii(String(point.timeUs), buf, at);
+}
+
+/** Points as spool records: each point's line, written in place (a `RecordEncoder` of src/spool/record-codec.ts). */
+export const LINE_RECORDS = { bound: lineBytesBound, write: writeLine } as const;
