@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { EventBus } from '../../bus/event-bus.ts';
 import type { Logger } from '../../log.ts';
 import { commandToApi, readingToApi } from './api-views.ts';
+import { NO_ROOM, writeJson } from './json-bytes.ts';
 import type { NodeReader } from './http-api-deps.ts';
 
 /** Bytes a slow event-stream client may have waiting before it is disconnected. */
@@ -172,7 +173,53 @@ export class SseHub {
   private send(event: 'reading' | 'node' | 'command' | 'sink', data: () => unknown): void {
     if (this.clients.size === 0) return;
     const payload = data();
-    if (payload !== undefined) this.append(EVENT_HEADS[event], JSON.stringify(payload), false);
+    if (payload === undefined) return;
+    const head = EVENT_HEADS[event];
+    if (!this.appendJson(head, payload)) this.append(head, JSON.stringify(payload), false);
+  }
+
+  /**
+   * Queues one event with its JSON written straight into the stage
+   * (json-bytes.ts); false, with nothing queued, when it is not plain data
+   * or does not fit even in an empty stage (the caller then stringifies it).
+   */
+  private appendJson(head: Buffer, payload: unknown): boolean {
+    if (this.staged === 0) this.openBatch();
+    let end = this.writeEvent(head, payload);
+    if (end === NO_ROOM && this.staged > 0) {
+      this.flush();
+      this.openBatch();
+      end = this.writeEvent(head, payload);
+    }
+    if (end < 0) return false;
+    this.stage.set(head, this.staged);
+    this.stage.set(EVENT_END, end);
+    this.staged = end + EVENT_END.length;
+    this.queued(false);
+    return true;
+  }
+
+  /** Writes the event's JSON after `staged` and its head's room; its end, or NO_ROOM / NOT_PLAIN. */
+  private writeEvent(head: Buffer, payload: unknown): number {
+    const at = this.staged + head.length;
+    if (at > this.stage.length) return NO_ROOM;
+    const end = writeJson(payload, this.stage, at);
+    return end >= 0 && end + EVENT_END.length > this.stage.length ? NO_ROOM : end;
+  }
+
+  /** A new batch: sockets only drain between writes, so the fullest one at a batch's start bounds the whole batch. */
+  private openBatch(): void {
+    const max = this.o.maxQueueBytes ?? DEFAULT_SSE_MAX_QUEUE_BYTES;
+    this.room = Math.min(MAX_BATCH_BYTES, max / 4, max - this.mostWaiting());
+  }
+
+  /** After an event was staged: written at once when `now` or past the batch's room, else at the scheduled write. */
+  private queued(now: boolean): void {
+    if (now || this.staged > this.room) {
+      this.flush();
+    } else {
+      this.flushing ??= this.scheduleFlush();
+    }
   }
 
   /**
@@ -187,11 +234,7 @@ export class SseHub {
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
     const most = (head?.length ?? 0) + 3 * text.length + EVENT_END.length;
     if (this.staged + most > this.stage.length) this.flush();
-    // Sockets only drain between writes: the fullest one at a batch's start bounds the whole batch.
-    if (this.staged === 0) {
-      const max = this.o.maxQueueBytes ?? DEFAULT_SSE_MAX_QUEUE_BYTES;
-      this.room = Math.min(MAX_BATCH_BYTES, max / 4, max - this.mostWaiting());
-    }
+    if (this.staged === 0) this.openBatch();
     if (most > this.stage.length) {
       // Longer than a whole batch (a node with very many channels): written on its own.
       this.writeAll(Buffer.concat([head ?? EMPTY, Buffer.from(text), head ? EVENT_END : EMPTY]));
@@ -200,11 +243,7 @@ export class SseHub {
     if (head) this.staged += head.copy(this.stage, this.staged);
     this.staged += this.stage.write(text, this.staged);
     if (head) this.staged += EVENT_END.copy(this.stage, this.staged);
-    if (now || this.staged > this.room) {
-      this.flush();
-    } else {
-      this.flushing ??= this.scheduleFlush();
-    }
+    this.queued(now);
   }
 
   private scheduleFlush(): NonNullable<SseHub['flushing']> {
