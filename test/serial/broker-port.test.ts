@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { BrokerPort } from '../../src/serial/broker-port.ts';
 import type { PortBinding } from '../../src/serial/open-port.ts';
+import { feedPty } from '../helpers/pty-feed.ts';
 import { startPtyPair, type PtyPair } from '../helpers/pty-pair.ts';
 import { LEVEL, recordingLog } from '../helpers/recording-log.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -66,6 +67,26 @@ test('write() sends the line with \\n to the broker', async (t) => {
 // The device watch runs every 100 ms (fake) so its firings are told apart.
 const WATCH_MS = 100;
 const backoffs = (timers: ManualTimers, from = 0): number[] => timers.fired.slice(from).filter((ms) => ms !== WATCH_MS);
+
+test('a burst of many tty reads arrives whole and in order; a line after it still comes (back to polling); stop() during a burst ends cleanly', async (t) => {
+  await withPort(921600, async (pty, port, lines) => {
+    // ~300 kB from another process: each read is a full 4 KiB chunk, read again at the end of the turn without polling.
+    const burst = Array.from({ length: 8000 }, (_, i) => `HB,${i},${i * 3},0,0,0,0*${String(i).padStart(8, '0')}`);
+    const bytes = Buffer.from(burst.map((l) => `${l}\n`).join(''));
+    await feedPty(pty.brokerPath, bytes);
+    await waitFor(() => lines.length >= burst.length, 20_000, 'the whole burst');
+    t.deepEqual(lines, burst);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // nothing waits now: the next read polls
+    await pty.write('HB,after*00\n');
+    await waitFor(() => lines.includes('HB,after*00'), 5000, 'a line after the burst');
+    const second = feedPty(pty.brokerPath, bytes).catch(() => undefined); // cut off when the pty goes
+    await waitFor(() => lines.length > burst.length + 100, 20_000, 'the second burst under way');
+    await port.stop();
+    t.false(port.isOpen);
+    await pty.stop();
+    await second;
+  });
+});
 
 test('a device that vanishes and comes back at the same path is reopened, logged once', async (t) => {
   const pty = await startPtyPair();
