@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Pipeline } from '../src/gateway/pipeline.ts';
 import { silentLogger } from '../src/log.ts';
 import { NodeRegistry } from '../src/nodes/registry.ts';
-import { toLineProtocol } from '../src/points/point.ts';
+import { LINE_RECORDS } from '../src/points/line-bytes.ts';
 import { Stamper } from '../src/readings/stamper.ts';
 import { LineSplitter } from '../src/serial/line-splitter.ts';
 import { Spool } from '../src/spool/spool.ts';
@@ -37,7 +37,7 @@ for (let r = 0; r < rounds; r++) {
     submit: (pending) => {
       const made = pending(stamper.next(Date.now()));
       points += made.length;
-      spool.append(made.map(toLineProtocol));
+      spool.append(made, LINE_RECORDS);
     },
   });
   const splitter = new LineSplitter({ onLine: (line) => pipeline.handleLine(line) });

@@ -21,6 +21,31 @@ const FALSE_BYTES = Buffer.from('false');
 /** Longest text of a number field, bytes (`-1.7976931348623157e+308`, or an integer with its `i`), with room to spare. */
 const NUMBER_BYTES = 32;
 
+/** A frozen tag set's prefix bytes by measurement (the tag set is shared by a sender's points, see src/readings). */
+const prefixesByTags = new WeakMap<object, Map<string, Buffer>>();
+/** Field keys' bytes with their `=`: [as the first field, after a comma]. */
+const keysBytes = new Map<string, readonly [Buffer, Buffer]>();
+
+function prefixBytes(point: Point): Buffer {
+  if (!Object.isFrozen(point.tags)) return bytesOf(seriesPrefix(point.measurement, point.tags));
+  let byMeasurement = prefixesByTags.get(point.tags);
+  if (byMeasurement === undefined) prefixesByTags.set(point.tags, (byMeasurement = new Map()));
+  let bytes = byMeasurement.get(point.measurement);
+  if (bytes === undefined) byMeasurement.set(point.measurement, (bytes = Buffer.from(seriesPrefix(point.measurement, point.tags))));
+  return bytes;
+}
+
+function keyBytes(name: string): readonly [Buffer, Buffer] {
+  let bytes = keysBytes.get(name);
+  if (bytes === undefined) {
+    const [first, later] = fieldKey(name);
+    bytes = [Buffer.from(first), Buffer.from(later)];
+    if (keysBytes.size >= MAX_MEMO) keysBytes.clear();
+    keysBytes.set(name, bytes);
+  }
+  return bytes;
+}
+
 function bytesOf(text: string): Buffer {
   let bytes = piecesBytes.get(text);
   if (bytes === undefined) {
@@ -37,7 +62,7 @@ function bytesOf(text: string): Buffer {
  * plus its quotes and escapes, 33 for the timestamp and the space before it.
  */
 export function lineBytesBound(point: Point): number {
-  let n = bytesOf(seriesPrefix(point.measurement, point.tags)).length + 1 + NUMBER_BYTES;
+  let n = prefixBytes(point).length + 1 + NUMBER_BYTES;
   for (const k in point.fields) {
     const field = point.fields[k];
     n += 3 * k.length + 4 + (field.type === 'string' ? 6 * field.value.length + 2 : NUMBER_BYTES);
@@ -114,12 +139,12 @@ function writeField(field: FieldValue, buf: Buffer, at: number): number {
  * The caller makes room for {@link lineBytesBound}(point) bytes first.
  */
 export function writeLine(point: Point, buf: Buffer, at: number): number {
-  const prefix = bytesOf(seriesPrefix(point.measurement, point.tags));
+  const prefix = prefixBytes(point);
   buf.set(prefix, at);
   at += prefix.length;
   let next = 0;
   for (const k in point.fields) {
-    const key = bytesOf(fieldKey(k)[next]);
+    const key = keyBytes(k)[next];
     buf.set(key, at);
     at = writeField(point.fields[k], buf, at + key.length);
     next = 1;

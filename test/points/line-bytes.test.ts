@@ -33,7 +33,10 @@ const point = fc.record({
 
 test('property: writeLine writes toLineProtocol\'s line as UTF-8, within lineBytesBound, for any point (also repeated, past the memo bounds)', (t) => {
   fc.assert(fc.property(fc.array(point, { minLength: 1, maxLength: 40 }), (points) => {
-    for (const p of [...points, ...points]) t.is(written(p).toString('hex'), Buffer.from(toLineProtocol(p)).toString('hex'));
+    // Frozen tag sets too (a sender's points share one; its prefix is remembered by identity), one shared by two measurements.
+    const frozen = points.map((p) => ({ ...p, tags: Object.freeze({ ...p.tags }) }));
+    const shared = frozen.map((p, i) => ({ ...p, tags: frozen[0].tags, measurement: i % 2 ? p.measurement : frozen[0].measurement }));
+    for (const p of [...points, ...points, ...frozen, ...frozen, ...shared]) t.is(written(p).toString('hex'), Buffer.from(toLineProtocol(p)).toString('hex'));
   }), { numRuns: 300 });
 });
 
