@@ -156,7 +156,8 @@ export class Pipeline {
     }
     this.counters.messages += 1;
     const { room, lost, view, state } = acceptance;
-    this.log.debug({ node: mac, room, boot: message.boot, seq: message.seq, rssi, lost }, 'message');
+    // Checked first: the line's fields would be an object per frame even with debug off.
+    if (this.log.isLevelEnabled('debug')) this.log.debug({ node: mac, room, boot: message.boot, seq: message.seq, rssi, lost }, 'message');
     this.deps.submit((timeUs) => messageToPoints(message, { mac, room, gateway: this.deps.gateway, rssi, lost, timeUs, node: state }, view));
     const { bus } = this.deps;
     if (bus) {

@@ -1,6 +1,10 @@
 import { GatewayError } from '../errors.ts';
 
-/** Sizes are rounded up to this, bytes, so a batch a little bigger than the last one does not make a new buffer. */
+/**
+ * Sizes are rounded up to this, bytes, so a batch a little bigger than the
+ * last one does not make a new buffer; smaller ones (a trickle's batches of
+ * a few lines) get a Buffer of their own as before, which dies young.
+ */
 const STEP_BYTES = 64 * 1024;
 
 const EMPTY = Buffer.alloc(0);
@@ -12,7 +16,7 @@ const EMPTY = Buffer.alloc(0);
  * few tens of ms; each new Buffer lives through a request, is promoted by
  * V8 and is only freed at the next full collection, so several of them,
  * megabytes, wait as garbage at any time. With a scratch they are two
- * buffers, kept while batches keep coming.
+ * buffers, kept while big batches keep coming.
  *
  * A batch read with a scratch is valid until the next read with it: one read
  * at a time per scratch, and a batch used after that (its `body`, its
@@ -38,12 +42,14 @@ export class BatchScratch {
 
   /** `size` bytes for a joined body (valid until the next read). */
   body(size: number): Buffer {
+    if (size < STEP_BYTES) return Buffer.allocUnsafe(size);
     if (this.bodyBuf.length < size) this.bodyBuf = Buffer.allocUnsafe(Math.ceil(size / STEP_BYTES) * STEP_BYTES);
     return this.bodyBuf.subarray(0, size);
   }
 
   /** `size` bytes for a read of a segment file (valid until the next read). */
   file(size: number): Buffer {
+    if (size < STEP_BYTES) return Buffer.allocUnsafe(size);
     if (this.fileBuf.length < size) this.fileBuf = Buffer.allocUnsafe(Math.ceil(size / STEP_BYTES) * STEP_BYTES);
     return this.fileBuf.subarray(0, size);
   }

@@ -107,7 +107,8 @@ export class SseHub {
   start(): void {
     const { bus } = this.o;
     this.unsubscribe.push(
-      bus.on('reading', (e) => this.send('reading', () => readingToApi(e))),
+      // One per frame: no closure made for it, and no view while nobody listens.
+      bus.on('reading', (e) => { if (this.clients.size > 0) this.sendNow('reading', readingToApi(e)); }),
       bus.on('nodeChanged', (e) => this.nodeChanged(e.mac)),
       bus.on('commandChanged', (e) => this.send('command', () => commandToApi(e))),
       bus.on('sinkStatus', (e) => this.send('sink', () => e)),
@@ -172,7 +173,10 @@ export class SseHub {
 
   private send(event: 'reading' | 'node' | 'command' | 'sink', data: () => unknown): void {
     if (this.clients.size === 0) return;
-    const payload = data();
+    this.sendNow(event, data());
+  }
+
+  private sendNow(event: 'reading' | 'node' | 'command' | 'sink', payload: unknown): void {
     if (payload === undefined) return;
     const head = EVENT_HEADS[event];
     if (!this.appendJson(head, payload)) this.append(head, JSON.stringify(payload), false);
