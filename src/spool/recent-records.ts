@@ -12,17 +12,18 @@
  * bounded by `maxBytes` (the oldest copies go first; reading them falls back
  * to the file) and trimmed to the cursor on each read.
  */
+/** Size of a ring at first, bytes (see the constructor). */
+export const FIRST_RING_BYTES = 256 * 1024;
+
 export class RecentRecords {
   private seq = -1;
   /** Byte offset in segment {@link seq} of the first copy. */
   private start = 0;
   /** The copies, oldest first, each a view of {@link ring}, in ring order from the oldest. */
   private chunks: Buffer[] = [];
-  /** Ring position of each copy (same order). */
-  private at: number[] = [];
   private bytes = 0;
   /**
-   * Where the copies live (`maxBytes`, made on first use): a copy goes after
+   * Where the copies live (made on first use, growing to `maxBytes`): a copy goes after
    * the newest one, or at 0 when it does not fit before the end, and the
    * oldest copies in its way go. Copies of a burst (every record, ~12 MB/s)
    * made no new Buffers: each would have lived until the sink read it,
@@ -32,8 +33,14 @@ export class RecentRecords {
   /** Ring position after the newest copy. */
   private head = 0;
 
-  /** @param maxBytes Bound of the copies kept, bytes; 0 keeps none. */
-  constructor(private readonly maxBytes: number) {}
+  /**
+   * @param maxBytes Bound of the copies kept, bytes; 0 keeps none.
+   * @param firstBytes Size of the ring at first, bytes: it doubles (up to
+   *   `maxBytes`) when the copies not yet read would fill more than half of
+   *   it, so a trickle, read as it comes, keeps a small ring and only a burst
+   *   makes it big. Default {@link FIRST_RING_BYTES} or `maxBytes` if less.
+   */
+  constructor(private readonly maxBytes: number, private readonly firstBytes = Math.min(maxBytes, FIRST_RING_BYTES)) {}
 
   /** `records` (whole framed records) were written at byte `offset` of segment `seq`. */
   add(seq: number, offset: number, records: Buffer): void {
@@ -44,18 +51,19 @@ export class RecentRecords {
       this.reset(seq, offset + records.length);
       return;
     }
-    const ring = (this.ring ??= Buffer.allocUnsafe(this.maxBytes));
+    this.ring ??= Buffer.allocUnsafe(Math.max(1, Math.min(this.maxBytes, this.firstBytes)));
+    while (this.ring.length < this.maxBytes && 2 * (this.bytes + records.length) > this.ring.length) this.grow();
+    const ring = this.ring;
     let at = this.head;
     if (at + records.length > ring.length) {
       // From the start: the copies between the head and the end are the oldest, and go first.
-      while (this.chunks.length > 0 && this.at[0] >= at) this.dropFirst();
+      while (this.chunks.length > 0 && this.firstAt() >= at) this.dropFirst();
       at = 0;
     }
     const end = at + records.length;
-    while (this.chunks.length > 0 && this.at[0] < end && this.at[0] + this.chunks[0].length > at) this.dropFirst();
+    while (this.chunks.length > 0 && this.firstAt() < end && this.firstAt() + this.chunks[0].length > at) this.dropFirst();
     ring.set(records, at); // a copy: the stage reuses its buffer
     this.chunks.push(ring.subarray(at, end));
-    this.at.push(at);
     this.head = end;
     this.bytes += records.length;
   }
@@ -82,14 +90,31 @@ export class RecentRecords {
     this.seq = seq;
     this.start = offset;
     this.chunks = [];
-    this.at = [];
     this.bytes = 0;
     this.head = 0;
   }
 
+  /** A ring twice as big (at most `maxBytes`), the copies moved to its start in order. */
+  private grow(): void {
+    const bigger = Buffer.allocUnsafe(Math.min(this.maxBytes, 2 * this.ring!.length));
+    let at = 0;
+    for (let i = 0; i < this.chunks.length; i++) {
+      const chunk = this.chunks[i];
+      bigger.set(chunk, at);
+      this.chunks[i] = bigger.subarray(at, at + chunk.length);
+      at += chunk.length;
+    }
+    this.ring = bigger;
+    this.head = at;
+  }
+
+  /** Ring position of the oldest copy (read off its view, so it cannot go stale). */
+  private firstAt(): number {
+    return this.chunks[0].byteOffset - this.ring!.byteOffset;
+  }
+
   private dropFirst(): void {
     const first = this.chunks.shift() as Buffer;
-    this.at.shift();
     this.start += first.length;
     this.bytes -= first.length;
   }

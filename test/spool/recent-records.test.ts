@@ -64,9 +64,10 @@ test('RecentRecords: contiguous copies of one segment, bounded, trimmed to the o
   t.is(none.from(0, 0), undefined, 'recentBytes 0 keeps none');
 });
 
-test('RecentRecords: what from() hands out is always the bytes written from that offset on; the newest copy is always kept (any sizes, gaps, wraps of the ring)', (t) => {
+test('RecentRecords: what from() hands out is always the bytes written from that offset on; the newest copy is always kept (any sizes, gaps, wraps and growths of the ring)', (t) => {
   fc.assert(fc.property(
     fc.integer({ min: 64, max: 4096 }),
+    fc.integer({ min: 1, max: 4096 }),
     fc.array(fc.oneof(
       // Mostly contiguous writes of a fraction of the bound (so the ring wraps often); now and then one past it, a gap, a new segment.
       fc.record({
@@ -75,8 +76,8 @@ test('RecentRecords: what from() hands out is always the bytes written from that
       }),
       fc.record({ op: fc.constant('from' as const), back: fc.nat() }),
     ), { maxLength: 60 }),
-    (maxBytes, ops) => {
-      const recent = new RecentRecords(maxBytes);
+    (maxBytes, firstBytes, ops) => {
+      const recent = new RecentRecords(maxBytes, firstBytes); // a ring that starts small and grows, or starts at the bound
       // The bytes written to the current segment so far, from its start (what the file holds).
       let seq = 0;
       let written: number[] = [];
@@ -102,7 +103,7 @@ test('RecentRecords: what from() hands out is always the bytes written from that
     },
   ), {
     numRuns: 300,
-    examples: [[100, [
+    examples: [[100, 100, [
       // Copies at 0 (81 B) and 81 (19 B); the third (20 B) wraps to 0; the fourth (81 B) wraps again: the copy at 81 (the
       // oldest, but clear of the new one's bytes) must go before the one at 0 (newer, under the new bytes).
       { op: 'add', size: 81, gap: false, newSegment: false }, { op: 'add', size: 19, gap: false, newSegment: false },
