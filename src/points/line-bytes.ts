@@ -1,3 +1,4 @@
+import { writeDigits } from '../ascii-digits.ts';
 import { fieldKey, formatField, fractionText, seriesPrefix, smallInt, type FieldValue, type Point } from './point.ts';
 
 /**
@@ -68,19 +69,6 @@ export function lineBytesBound(point: Point): number {
     n += 3 * k.length + 4 + (field.type === 'string' ? 6 * field.value.length + 2 : NUMBER_BYTES);
   }
   return n;
-}
-
-/** Writes the digits of `n` (a non-negative safe integer) at `at`; returns the end. */
-function writeDigits(n: number, buf: Buffer, at: number): number {
-  let end = at + 1;
-  for (let p = 10; p <= n; p *= 10) end += 1;
-  let i = end;
-  do {
-    const q = Math.floor(n / 10);
-    buf[--i] = 48 + (n - q * 10);
-    n = q;
-  } while (n > 0);
-  return end;
 }
 
 /** Writes `text`, which is ASCII (a number's text from `String`), at `at`; returns the end. */

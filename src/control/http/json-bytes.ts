@@ -14,6 +14,8 @@
  * bytes equal to `Buffer.from(JSON.stringify(value))`.
  */
 
+import { digitCount, writeDigits } from '../../ascii-digits.ts';
+
 /** What {@link writeJson} returns when the buffer ends before the value does. */
 export const NO_ROOM = -1;
 /** What {@link writeJson} returns for a value that is not plain data (the caller uses `JSON.stringify`). */
@@ -51,18 +53,9 @@ function put(bytes: Buffer, buf: Buffer, at: number): number {
   return at + bytes.length;
 }
 
-/** Digits of a non-negative safe integer at `at`; -1 without room. */
+/** Digits of a non-negative safe integer at `at`; NO_ROOM without room. */
 function putDigits(n: number, buf: Buffer, at: number): number {
-  let end = at + 1;
-  for (let p = 10; p <= n; p *= 10) end += 1;
-  if (end > buf.length) return NO_ROOM;
-  let i = end;
-  do {
-    const q = Math.floor(n / 10);
-    buf[--i] = 48 + (n - q * 10);
-    n = q;
-  } while (n > 0);
-  return end;
+  return at + digitCount(n) > buf.length ? NO_ROOM : writeDigits(n, buf, at);
 }
 
 /** ASCII `text` at `at`; -1 without room. */
