@@ -29,7 +29,12 @@ export interface InfluxWriteTarget {
  * server's status, body and `Retry-After`; `RequestTimedOutError`;
  * `AbortError`; socket errors as they come), so influx-errors.ts classifies
  * them the same way. The client's transport takes the body as a string,
- * which would cost a copy and a UTF-8 encoding of every batch.
+ * which would cost a copy and a UTF-8 encoding of every batch. A request on
+ * the kept-alive socket that is reset before any answer (the server went
+ * away, or closed idle connections, while the socket sat idle) is sent once
+ * more on a new connection: its error would describe a connection that no
+ * longer exists, and an outage would begin with a misleading "closed the
+ * connection without an answer" before the real "connection refused".
  */
 export class InfluxWriteRequest {
   private readonly send: typeof httpRequest;
@@ -55,7 +60,19 @@ export class InfluxWriteRequest {
     const payload = gzipped ?? body;
     const headers = { ...this.headers, 'content-length': payload.length, ...(gzipped ? { 'content-encoding': 'gzip' } : {}) };
     if (signal.aborted) throw new AbortError();
-    await new Promise<void>((resolve, reject) => {
+    try {
+      await this.once(payload, headers, signal);
+    } catch (err) {
+      // A kept-alive socket the server closed while idle (it restarted, or dropped idle connections) fails the next
+      // request before any answer; that says nothing about the server now, so the request goes once more on a new one.
+      if (!(err as { staleSocket?: boolean }).staleSocket) throw err;
+      await this.once(payload, headers, signal);
+    }
+  }
+
+  /** One request; rejects with `staleSocket: true` set when a reused socket was reset before any answer. */
+  private once(payload: Buffer, headers: OutgoingHttpHeaders, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       let settled = false;
       const settle = (err?: unknown): void => {
         if (settled) return;
@@ -87,7 +104,10 @@ export class InfluxWriteRequest {
         req.destroy();
         settle(new RequestTimedOutError());
       });
-      req.on('error', settle);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        const stale = req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE' || /socket hang up/i.test(err.message));
+        settle(stale ? Object.assign(err, { staleSocket: true }) : err);
+      });
       req.end(payload);
     });
   }
