@@ -1,5 +1,5 @@
-import { writeDigits } from '../ascii-digits.ts';
-import { fieldKey, formatField, fractionText, seriesPrefix, smallInt, type FieldValue, type Point } from './point.ts';
+import { thousandthsOf, writeDigits, writeThousandths } from '../ascii-digits.ts';
+import { fieldKey, formatField, seriesPrefix, smallInt, type FieldValue, type Point } from './point.ts';
 
 /**
  * {@link toLineProtocol}'s line, written as UTF-8 straight into a buffer:
@@ -15,7 +15,6 @@ import { fieldKey, formatField, fractionText, seriesPrefix, smallInt, type Field
 const MAX_MEMO = 4096;
 const piecesBytes = new Map<string, Buffer>();
 const smallIntBytes = new Map<number, Buffer>();
-const fractionBytes: Buffer[] = new Array<Buffer>(1000);
 const TRUE_BYTES = Buffer.from('true');
 const FALSE_BYTES = Buffer.from('false');
 
@@ -102,20 +101,9 @@ function writeField(field: FieldValue, buf: Buffer, at: number): number {
         buf[at + 1] = 48;
         return at + 2;
       }
-      if (v > -1e12 && v < 1e12) {
-        const m = Math.round(v * 1000);
-        if (m / 1000 === v && m !== 0) {
-          // A whole number of thousandths, not integral: digits, then `.d`, `.dd` or `.ddd` (see point.ts's thousandths()).
-          const abs = Math.abs(m);
-          const frac = abs % 1000;
-          if (m < 0) buf[at++] = 45;
-          at = writeDigits((abs - frac) / 1000, buf, at);
-          const bytes = (fractionBytes[frac] ??= Buffer.from(fractionText(frac)));
-          buf.set(bytes, at);
-          return at + bytes.length;
-        }
-      }
-      return writeAscii(formatField(field), buf, at);
+      // A whole number of thousandths (every scaled reading): digits, then `.d`, `.dd` or `.ddd`.
+      const m = thousandthsOf(v);
+      return Number.isNaN(m) ? writeAscii(formatField(field), buf, at) : writeThousandths(m, buf, at);
     }
     case 'string':
       return at + buf.write(formatField(field), at);

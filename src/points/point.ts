@@ -1,3 +1,5 @@
+import { fractionText, thousandthsOf } from '../ascii-digits.ts';
+
 /**
  * The unit every sink consumes: one InfluxDB point, already named and tagged as
  * in section 3 of docs/protocol.md.
@@ -57,30 +59,15 @@ export function smallInt(value: number): string | undefined {
   return (SMALL_INTS[at] ??= `${value}i`);
 }
 
-/** `.d`, `.dd` or `.ddd` (trailing zeros dropped) by thousandths 1..999, made as they are first needed. */
-const FRACTIONS: string[] = new Array<string>(1000);
-
-/**
- * `String(value)` for a value that is a whole number of thousandths below
- * 1e12 and not an integer: every reading scaled by the record table's divisors
- * (10, 100, 1000). Such a value is the double nearest to that decimal and no
- * other decimal of at most 3 places is (its ulp is under 0.0002), so the
- * shortest text that reads back as it, which `String` gives, is that
- * decimal's digits. Made from integers here: `String` of a double costs a
- * runtime call (~10x) each time the value changes. Undefined for other values.
- */
+/** `String(value)` for a whole number of thousandths that is not an integer (see thousandthsOf), made from integers; undefined for other values. */
 function thousandths(value: number): string | undefined {
-  if (!(value > -1e12 && value < 1e12)) return undefined;
-  const m = Math.round(value * 1000);
-  if (m / 1000 !== value) return undefined;
+  const m = thousandthsOf(value);
+  if (Number.isNaN(m)) return undefined;
   const abs = Math.abs(m);
   const frac = abs % 1000;
   const text = `${(abs - frac) / 1000}${fractionText(frac)}`;
   return m < 0 ? `-${text}` : text;
 }
-
-/** `.d`, `.dd` or `.ddd` for thousandths 1..999 (see {@link thousandths}). */
-export const fractionText = (frac: number): string => (FRACTIONS[frac] ??= `.${String(frac).padStart(3, '0').replace(/0+$/, '')}`);
 
 /** A field's value as line protocol writes it. */
 export function formatField(field: FieldValue): string {

@@ -23,16 +23,17 @@ const EMPTY = Buffer.alloc(0);
  * `lines`) throws `SPOOL_BATCH_REUSED` instead of handing out another
  * batch's bytes. {@link release} lets the memory go (the spool is drained).
  */
+/** Which read of which scratch a batch's bytes came from (see {@link BatchScratch.check}). */
+export interface BatchLease {
+  readonly scratch: BatchScratch;
+  readonly generation: number;
+}
+
 export class BatchScratch {
   private bodyBuf = EMPTY;
   private fileBuf = EMPTY;
   /** Counts reads: a batch remembers the one it came from. */
   private lent = 0;
-
-  /** The current lending's number; a new read makes the older batches stale. */
-  get generation(): number {
-    return this.lent;
-  }
 
   /** Starts a read: batches of earlier reads are stale from now on. */
   next(): number {

@@ -1,3 +1,6 @@
+/** Size of a ring at first, bytes (see the constructor of {@link RecentRecords}). */
+export const FIRST_RING_BYTES = 256 * 1024;
+
 /**
  * Copies of the records most recently written to the segment being appended
  * to, so that `Spool.read()` of what was just appended (the usual case: the
@@ -12,9 +15,6 @@
  * bounded by `maxBytes` (the oldest copies go first; reading them falls back
  * to the file) and trimmed to the cursor on each read.
  */
-/** Size of a ring at first, bytes (see the constructor). */
-export const FIRST_RING_BYTES = 256 * 1024;
-
 export class RecentRecords {
   private seq = -1;
   /** Byte offset in segment {@link seq} of the first copy. */

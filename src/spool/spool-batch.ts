@@ -1,4 +1,4 @@
-import type { BatchScratch } from './batch-scratch.ts';
+import type { BatchLease } from './batch-scratch.ts';
 import type { SpoolPosition } from './spool-types.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { SpoolPosition } from './spool-types.ts';
 export class SpoolBatch {
   #lines: readonly string[] | undefined;
   readonly #body: Buffer;
-  readonly #lease: { readonly scratch: BatchScratch; readonly generation: number } | undefined;
+  readonly #lease: BatchLease | undefined;
 
   constructor(
     /** The lines, UTF-8, separated by `\n` (no trailing one). */
@@ -19,7 +19,7 @@ export class SpoolBatch {
     readonly start: SpoolPosition,
     readonly end: SpoolPosition,
     /** The scratch its bytes are in, if read with one (see batch-scratch.ts). */
-    lease?: { readonly scratch: BatchScratch; readonly generation: number },
+    lease?: BatchLease,
   ) {
     this.#body = body;
     this.#lease = lease;

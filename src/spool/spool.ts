@@ -3,7 +3,7 @@ import { unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { GatewayError } from '../errors.ts';
-import type { BatchScratch } from './batch-scratch.ts';
+import type { BatchLease, BatchScratch } from './batch-scratch.ts';
 import type { Logger } from '../log.ts';
 import { fsyncDir, writeCursor, type Cursor } from './cursor-file.ts';
 import { isSystemError, type SpoolDiskOp } from './disk-health.ts';
@@ -22,7 +22,7 @@ const fsync = promisify(fsyncCb);
 const closeFd = promisify(closeCb);
 
 /** The batch of `joined` records read at `start`. */
-const batchAt = (start: SpoolPosition, joined: JoinedPayloads, lease: { scratch: BatchScratch; generation: number } | undefined): SpoolBatch =>
+const batchAt = (start: SpoolPosition, joined: JoinedPayloads, lease: BatchLease | undefined): SpoolBatch =>
   new SpoolBatch(joined.body, joined.count, start, { segment: start.segment, offset: start.offset + joined.takenBytes, index: start.index + joined.count }, lease);
 
 const before = (a: Cursor, b: Cursor): boolean => a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);

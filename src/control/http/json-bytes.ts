@@ -14,7 +14,7 @@
  * bytes equal to `Buffer.from(JSON.stringify(value))`.
  */
 
-import { digitCount, writeDigits } from '../../ascii-digits.ts';
+import { digitCount, thousandthsLength, thousandthsOf, writeDigits, writeThousandths } from '../../ascii-digits.ts';
 
 /** What {@link writeJson} returns when the buffer ends before the value does. */
 export const NO_ROOM = -1;
@@ -32,14 +32,6 @@ const keyBytes = new Map<string, Buffer>();
 const NULL = Buffer.from('null');
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
-/** `.d`, `.dd` or `.ddd` by thousandths 1..999. */
-const FRACTIONS: Buffer[] = new Array<Buffer>(1000);
-
-/** Bytes remembered for `key`, if any (looked up without a closure: this runs for every key and string). */
-function remembered(cache: Map<string, Buffer>, key: string): Buffer | undefined {
-  return cache.get(key);
-}
-
 function remember(cache: Map<string, Buffer>, key: string, text: string): Buffer {
   const bytes = Buffer.from(text);
   if (cache.size >= MAX_MEMO) cache.clear();
@@ -58,7 +50,7 @@ function putDigits(n: number, buf: Buffer, at: number): number {
   return at + digitCount(n) > buf.length ? NO_ROOM : writeDigits(n, buf, at);
 }
 
-/** ASCII `text` at `at`; -1 without room. */
+/** ASCII `text` at `at`; NO_ROOM without room. */
 function putAscii(text: string, buf: Buffer, at: number): number {
   if (at + text.length > buf.length) return NO_ROOM;
   for (let i = 0; i < text.length; i++) buf[at++] = text.charCodeAt(i);
@@ -74,21 +66,9 @@ function putNumber(v: number, buf: Buffer, at: number): number {
     }
     return putDigits(Math.abs(v), buf, at);
   }
-  if (v > -1e12 && v < 1e12) {
-    const m = Math.round(v * 1000);
-    if (m / 1000 === v) {
-      // A whole number of thousandths, not integral: String() writes its digits and `.d`, `.dd` or `.ddd`.
-      const abs = Math.abs(m);
-      const frac = abs % 1000;
-      if (m < 0) {
-        if (at >= buf.length) return NO_ROOM;
-        buf[at++] = 45;
-      }
-      at = putDigits((abs - frac) / 1000, buf, at);
-      if (at < 0) return at;
-      return put((FRACTIONS[frac] ??= Buffer.from(`.${String(frac).padStart(3, '0').replace(/0+$/, '')}`)), buf, at);
-    }
-  }
+  // A whole number of thousandths (every scaled reading): digits, then `.d`, `.dd` or `.ddd`.
+  const m = thousandthsOf(v);
+  if (!Number.isNaN(m)) return at + thousandthsLength(m) > buf.length ? NO_ROOM : writeThousandths(m, buf, at);
   return Number.isFinite(v) ? putAscii(String(v), buf, at) : put(NULL, buf, at);
 }
 
@@ -102,7 +82,7 @@ function plainAscii(s: string): boolean {
 }
 
 function putString(s: string, buf: Buffer, at: number): number {
-  if (s.length <= MEMO_MAX_LENGTH) return put(remembered(stringBytes, s) ?? remember(stringBytes, s, JSON.stringify(s)), buf, at);
+  if (s.length <= MEMO_MAX_LENGTH) return put(stringBytes.get(s) ?? remember(stringBytes, s, JSON.stringify(s)), buf, at);
   if (plainAscii(s)) {
     if (at + s.length + 2 > buf.length) return NO_ROOM;
     buf[at++] = 0x22;
@@ -121,7 +101,7 @@ function putKey(key: string, first: boolean, buf: Buffer, at: number): number {
     if (at >= buf.length) return NO_ROOM;
     buf[at++] = 0x2c;
   }
-  return put(remembered(keyBytes, key) ?? remember(keyBytes, key, `${JSON.stringify(key)}:`), buf, at);
+  return put(keyBytes.get(key) ?? remember(keyBytes, key, `${JSON.stringify(key)}:`), buf, at);
 }
 
 /** Writes `JSON.stringify(value)` at `buf[at]`; returns the end, {@link NO_ROOM} or {@link NOT_PLAIN} (see the file comment). */

@@ -22,10 +22,10 @@ export interface StatePublisherOptions {
   readonly throttle?: StateThrottle;
 }
 
-/** Bit `bit` set when there is a value. */
 /** Node runs kept for the throttle (one per node heard); past it they are made again. */
 const MAX_NODE_RUNS = 4096;
 
+/** Bit `bit` set when there is a value. */
 const has = (value: unknown, bit: number): number => (value === undefined ? 0 : 1 << bit);
 
 /**
