@@ -1,8 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { EventBus } from '../../bus/event-bus.ts';
+import type { ReadingEvent } from '../../bus/events.ts';
 import type { Logger } from '../../log.ts';
 import { commandToApi, readingToApi } from './api-views.ts';
 import { NO_ROOM, writeJson } from './json-bytes.ts';
+import { writeReadingJson } from './reading-json.ts';
 import type { NodeReader } from './http-api-deps.ts';
 
 /** Bytes a slow event-stream client may have waiting before it is disconnected. */
@@ -40,6 +42,8 @@ export interface SseHubOptions {
 const EVENT_HEADS: Readonly<Record<string, Buffer>> = Object.fromEntries(['reading', 'node', 'command', 'sink'].map((name) => [name, Buffer.from(`event: ${name}\ndata: `)]));
 const EVENT_END = Buffer.from('\n\n');
 const EMPTY = Buffer.alloc(0);
+/** Writes `value`'s JSON at `buf[at]`: its end, or NO_ROOM / NOT_PLAIN (json-bytes.ts). */
+type JsonWriter<T> = (value: T, buf: Buffer, at: number) => number;
 /** Written stage buffers kept for reuse (64 KiB each). */
 const SPARE_STAGES = 2;
 
@@ -108,7 +112,7 @@ export class SseHub {
     const { bus } = this.o;
     this.unsubscribe.push(
       // One per frame: no closure made for it, and no view while nobody listens.
-      bus.on('reading', (e) => { if (this.clients.size > 0) this.sendNow('reading', readingToApi(e)); }),
+      bus.on('reading', (e) => { if (this.clients.size > 0) this.sendReading(e); }),
       bus.on('nodeChanged', (e) => this.nodeChanged(e.mac)),
       bus.on('commandChanged', (e) => this.send('command', () => commandToApi(e))),
       bus.on('sinkStatus', (e) => this.send('sink', () => e)),
@@ -179,21 +183,28 @@ export class SseHub {
   private sendNow(event: 'reading' | 'node' | 'command' | 'sink', payload: unknown): void {
     if (payload === undefined) return;
     const head = EVENT_HEADS[event];
-    if (!this.appendJson(head, payload)) this.append(head, JSON.stringify(payload), false);
+    if (!this.appendJson(head, payload, writeJson)) this.append(head, JSON.stringify(payload), false);
+  }
+
+  /** One `reading` event (one per frame): written by its own writer, no copy of the event with its MAC formatted. */
+  private sendReading(reading: ReadingEvent): void {
+    const head = EVENT_HEADS.reading;
+    if (!this.appendJson(head, reading, writeReadingJson)) this.append(head, JSON.stringify(readingToApi(reading)), false);
   }
 
   /**
-   * Queues one event with its JSON written straight into the stage
-   * (json-bytes.ts); false, with nothing queued, when it is not plain data
-   * or does not fit even in an empty stage (the caller then stringifies it).
+   * Queues one event with its JSON written straight into the stage by
+   * `write` (json-bytes.ts, reading-json.ts); false, with nothing queued,
+   * when it is not plain data or does not fit even in an empty stage (the
+   * caller then stringifies it).
    */
-  private appendJson(head: Buffer, payload: unknown): boolean {
+  private appendJson<T>(head: Buffer, payload: T, write: JsonWriter<T>): boolean {
     if (this.staged === 0) this.openBatch();
-    let end = this.writeEvent(head, payload);
+    let end = this.writeEvent(head, payload, write);
     if (end === NO_ROOM && this.staged > 0) {
       this.flush();
       this.openBatch();
-      end = this.writeEvent(head, payload);
+      end = this.writeEvent(head, payload, write);
     }
     if (end < 0) return false;
     this.stage.set(head, this.staged);
@@ -204,10 +215,10 @@ export class SseHub {
   }
 
   /** Writes the event's JSON after `staged` and its head's room; its end, or NO_ROOM / NOT_PLAIN. */
-  private writeEvent(head: Buffer, payload: unknown): number {
+  private writeEvent<T>(head: Buffer, payload: T, write: JsonWriter<T>): number {
     const at = this.staged + head.length;
     if (at > this.stage.length) return NO_ROOM;
-    const end = writeJson(payload, this.stage, at);
+    const end = write(payload, this.stage, at);
     return end >= 0 && end + EVENT_END.length > this.stage.length ? NO_ROOM : end;
   }
 
