@@ -27,7 +27,7 @@
  */
 import { SerialPort } from 'serialport';
 import { SerialPortStream } from '@serialport/stream';
-import { withPolledReads } from './poll-read.ts';
+import { TTY_READ_BYTES, withPolledReads } from './poll-read.ts';
 
 /** The serial stream the rest of the gateway sees (a Duplex with `close` events). */
 export type PortStream = SerialPortStream;
@@ -52,8 +52,7 @@ export interface OpenPortOptions {
   binding?: PortBinding;
 }
 
-/** Most bytes one read of a tty returns (the line discipline's buffer), and the stream's read size. */
-export const TTY_READ_BYTES = 4096;
+export { TTY_READ_BYTES };
 
 /** A function that opens a port and resolves once it is open; {@link openPort} is the real one. */
 export type OpenPort = (options: OpenPortOptions) => Promise<PortStream>;
