@@ -204,8 +204,8 @@ async function main(): Promise<void> {
     add('decoding alone: decodeLine + parseBrokerFrame + decodeMessage', benchDecode(lines, quick ? 3 : 10), 'lines/s', 0, '>= 500,000');
     say('serial read alone');
     const serial = await benchSerialRead(quick ? 1 : 3);
-    add(`serial read alone, ${Math.round(serial.bytesPerChunk).toLocaleString('en-US')}-byte pty chunks: poll + readSync (the gateway's)`, serial.polled, 'CPU us/chunk', 1);
-    add('  same, bindings-cpp fs.read on the thread pool', serial.threadPool, 'CPU us/chunk', 1);
+    add(`serial read alone, ${Math.round(serial.bytesPerChunk).toLocaleString('en-US')}-byte chunks from a pty: poll + readSync of 4 KiB (the gateway's)`, serial.polled, 'CPU us/KiB', 2);
+    add('  same, bindings-cpp fs.read on the thread pool', serial.threadPool, 'CPU us/KiB', 2);
   }
 
   const dir = await makeTempDir('bench');
