@@ -5,7 +5,8 @@
  * -> influxdb batch); the gateway runs as in bench/run.ts, once with the
  * pipeline only and once with every part on (API with the page's event
  * stream open, MQTT with a subscriber to `#` on a real mosquitto, metrics,
- * UDP meters), the issue's configuration. All three get the same
+ * UDP meters), the issue's configuration, in alternating rounds
+ * ({@link NODE_RED_ROUNDS}). All three get the same
  * bytes: `simulatedLines(frames, 100, 7)`, written as fast as the pty takes
  * them. CPU is user + system time from /proc/<pid>/stat, peak RSS is VmHWM.
  *
@@ -51,10 +52,21 @@ interface Stream {
 type Stops = (() => Promise<void>)[];
 
 /**
+ * Rounds of the three runs by default. This machine's CPU time per frame
+ * moves by +-15-25 % between runs of the same code (other tenants), and a
+ * ratio of two single runs by twice that: the rounds alternate the three
+ * programs and the ratio rows give the median round, with the lowest and
+ * highest beside it. `--quick` runs one.
+ */
+export const NODE_RED_ROUNDS = 3;
+
+/**
  * Measures Node-RED and then the gateway on the same stream (`quick`: 50,000
- * frames and 10 s of latency, else 200,000 and 30 s) and adds their rows.
- * `builtBin`: the gateway's bin/espnow-gateway.js when already built.
- * When Node-RED cannot be installed it says why on stderr and adds no row.
+ * frames and 10 s of latency, else 200,000 and 30 s) and adds their rows:
+ * each program's own rows from the first round, the ratios over
+ * {@link NODE_RED_ROUNDS} rounds. `builtBin`: the gateway's
+ * bin/espnow-gateway.js when already built. When Node-RED cannot be
+ * installed it says why on stderr and adds no row.
  */
 export async function nodeRedRows(add: AddRow, quick: boolean, builtBin?: string): Promise<void> {
   const install = ensureNodeRed(say);
@@ -64,6 +76,7 @@ export async function nodeRedRows(add: AddRow, quick: boolean, builtBin?: string
   }
   const bin = builtBin ?? buildGateway();
   const frames = quick ? 50_000 : 200_000;
+  const rounds = quick ? 1 : NODE_RED_ROUNDS;
   say(`making ${count(frames)} frames from ${NODES} simulated nodes`);
   const { lines, points } = simulatedLines(frames, NODES, 7);
   const stream: Stream = { frames, points, bytes: Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'latin1') };
@@ -77,15 +90,47 @@ export async function nodeRedRows(add: AddRow, quick: boolean, builtBin?: string
     stops.push(vm.stop);
     const proxy = await startAckProxy(vm.url);
     stops.push(proxy.stop);
-    const nodeRed = await nodeRedPart(install.redJs, dir.path, pty, proxy, stream, quick ? 10 : 30, add);
-    const gateway = await gatewayPart(bin, dir.path, pty, proxy, stream, add);
-    add('gateway (pipeline only) / Node-RED, frames per CPU-second', perCpuS(gateway, stream) / perCpuS(nodeRed, stream), 'x', 1, '>= 10');
     const mosquitto = await startMosquitto();
     stops.push(mosquitto.stop);
-    const everyPart = await gatewayPart(bin, dir.path, pty, proxy, stream, add, { api: true, metrics: true, mqttUrl: mosquitto.url, udpMeters: true });
-    add('gateway (every part on) / Node-RED, frames per CPU-second', perCpuS(everyPart, stream) / perCpuS(nodeRed, stream), 'x', 1, '>= 10 (issue 13)');
+    const all: Parts = { api: true, metrics: true, mqttUrl: mosquitto.url, udpMeters: true };
+    const perRound: { nodeRed: number; gateway: number; everyPart: number }[] = [];
+    for (let round = 0; round < rounds; round++) {
+      // The programs' own rows (and Node-RED's latency) from the first round; the later ones only add to the ratios.
+      const rows: AddRow = round === 0 ? add : () => {};
+      if (rounds > 1) say(`round ${round + 1} of ${rounds}`);
+      const roundDir = join(dir.path, `round-${round + 1}`);
+      await mkdir(roundDir);
+      const nodeRed = await nodeRedPart(install.redJs, roundDir, pty, proxy, stream, round > 0 ? 0 : quick ? 10 : 30, rows);
+      const gateway = await gatewayPart(bin, roundDir, pty, proxy, stream, rows);
+      const everyPart = await gatewayPart(bin, roundDir, pty, proxy, stream, rows, all);
+      const r = { nodeRed: perCpuS(nodeRed, stream), gateway: perCpuS(gateway, stream), everyPart: perCpuS(everyPart, stream) };
+      perRound.push(r);
+      say(`round ${round + 1}: frames/CPU-s Node-RED ${count(Math.round(r.nodeRed))}, gateway ${count(Math.round(r.gateway))} (${(r.gateway / r.nodeRed).toFixed(1)}x), every part on ${count(Math.round(r.everyPart))} (${(r.everyPart / r.nodeRed).toFixed(1)}x)`);
+    }
+    const over = rounds > 1 ? ` (median of ${rounds} alternating rounds)` : '';
+    addRatioRows(add, `gateway (pipeline only) / Node-RED, frames per CPU-second${over}`, perRound.map((r) => r.gateway / r.nodeRed), '>= 10');
+    addRatioRows(add, `gateway (every part on) / Node-RED, frames per CPU-second${over}`, perRound.map((r) => r.everyPart / r.nodeRed), '>= 10 (issue 13)');
+    if (rounds > 1) {
+      add(`  Node-RED frames/CPU-s, median of the rounds`, median(perRound.map((r) => r.nodeRed)), 'frames/CPU-s');
+      add(`  gateway (every part on) frames/CPU-s, median of the rounds`, median(perRound.map((r) => r.everyPart)), 'frames/CPU-s');
+    }
   } finally {
     for (const stop of stops.reverse()) await stop();
+  }
+}
+
+const median = (xs: number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** The median ratio, and with several rounds the lowest and the highest. */
+function addRatioRows(add: AddRow, title: string, ratios: number[], target: string): void {
+  add(title, median(ratios), 'x', 1, target);
+  if (ratios.length > 1) {
+    add('  same, lowest round', Math.min(...ratios), 'x', 1);
+    add('  same, highest round', Math.max(...ratios), 'x', 1);
   }
 }
 
@@ -93,7 +138,7 @@ export async function nodeRedRows(add: AddRow, quick: boolean, builtBin?: string
 const perCpuS = (run: StreamRun, stream: Stream): number => framesDone(run, stream) / run.cpuS;
 const framesDone = (run: StreamRun, stream: Stream): number => (stream.frames * run.points) / stream.points;
 
-/** Node-RED's throughput run, then (when every point arrived) its latency at 100 frames/s; adds their rows. */
+/** Node-RED's throughput run, then (when every point arrived and `latencyS` > 0) its latency at 100 frames/s for `latencyS` s; adds their rows. */
 async function nodeRedPart(redJs: string, dir: string, pty: PtyPair, proxy: AckProxy, stream: Stream, latencyS: number, add: AddRow): Promise<StreamRun> {
   const userDir = join(dir, 'node-red');
   await mkdir(userDir);
@@ -109,6 +154,7 @@ async function nodeRedPart(redJs: string, dir: string, pty: PtyPair, proxy: AckP
       say(`${count(stream.points - run.points)} of ${count(stream.points)} points never arrived (none for 30 s; ${run.fed ? 'the pty was read to the end' : 'the pty was not read to the end'}): no latency run`);
       return run;
     }
+    if (latencyS <= 0) return run;
     say(`latency: 100 frames/s for ${latencyS} s`);
     try {
       const latencies = await latenciesAt100(pty, proxy, latencyS);
