@@ -1,4 +1,4 @@
-import { ProtocolError, decodeLine, decodeMessage, parseBrokerFrame, type BrokerEvent, type Message } from '../protocol/index.ts';
+import { ProtocolError, decodeInterpreted, decodeLine, parseBrokerFrame, type BrokerEvent, type InterpretedMessage, type Message, type MessageView } from '../protocol/index.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { Logger } from '../log.ts';
 import type { NodeRegistry } from '../nodes/registry.ts';
@@ -128,9 +128,9 @@ export class Pipeline {
   }
 
   private onRx(mac: string, rssi: number | undefined, payload: Buffer): void {
-    let message: Message;
+    let message: InterpretedMessage;
     try {
-      message = decodeMessage(payload);
+      message = decodeInterpreted(payload);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.counters.badMessages += 1;
@@ -138,7 +138,7 @@ export class Pipeline {
       this.log.debug({ node: mac, hex: payload.toString('hex') }, 'bad radio message bytes');
       return;
     }
-    this.acceptMessage(mac, rssi, message);
+    this.accept(mac, rssi, message, message.view);
   }
 
   /**
@@ -147,8 +147,13 @@ export class Pipeline {
    * messages that come another way (Wi-Fi power meters over UDP).
    */
   acceptMessage(mac: string, rssi: number | undefined, message: Message): void {
+    this.accept(mac, rssi, message, undefined);
+  }
+
+  /** {@link acceptMessage}, with the message's view when it was decoded with it (an RX line's). */
+  private accept(mac: string, rssi: number | undefined, message: Message, decodedView: MessageView | undefined): void {
     const atMs = this.deps.now();
-    const acceptance = this.deps.registry.accept(mac, rssi, message, atMs);
+    const acceptance = this.deps.registry.accept(mac, rssi, message, atMs, decodedView);
     if (acceptance.duplicate) {
       this.counters.duplicates += 1;
       this.log.debug({ node: mac, boot: message.boot, seq: message.seq }, 'duplicate dropped');

@@ -88,8 +88,12 @@ export class NodeRegistry {
     while (this.unknown.size > this.maxUnknown) this.forgetLongestSilent();
   }
 
-  /** Takes one radio message heard from `mac` at `nowMs` (wall clock, ms); `rssi` in dBm when known. */
-  accept(mac: string, rssi: number | undefined, message: Message, nowMs: number): Acceptance {
+  /**
+   * Takes one radio message heard from `mac` at `nowMs` (wall clock, ms);
+   * `rssi` in dBm when known; `view`: the message interpreted already
+   * (`decodeInterpreted`), else it is interpreted here.
+   */
+  accept(mac: string, rssi: number | undefined, message: Message, nowMs: number, view?: MessageView): Acceptance {
     // Kept nodes are keyed by the wire form, which RX lines use: found without normalizing (two regexes and two new strings).
     const node = this.nodes.get(mac) ?? this.nodeFor(normalizeMac(mac), nowMs);
     if (node.state.room === UNKNOWN_ROOM) {
@@ -113,7 +117,7 @@ export class NodeRegistry {
     this.totals.messages += 1;
     this.totals.lost += verdict.lost;
     if (verdict.lost > 0) this.log.debug({ node: formatMac(state.mac), boot: message.boot, seq: message.seq, lost: verdict.lost }, 'messages lost');
-    const view = interpret(message);
+    view ??= interpret(message);
     // A late message is counted but must not roll the state back to older readings.
     if (verdict.recovered) state.lastSeenMs = nowMs;
     else updateState(state, rssi, message, view, nowMs);

@@ -7,7 +7,7 @@ export { decodeLine, encodeLine, MAX_LINE_BYTES, type Frame } from './line.ts';
 export {
   decodeMessage, encodeMessage, record, type Message, type MessageDraft, type MessageRecord, type RecordDraft,
 } from './message.ts';
-export { interpret, kindName, type ChannelValues, type MessageValues, type MessageView } from './interpret.ts';
+export { decodeInterpreted, interpret, kindName, type ChannelValues, type InterpretedMessage, type MessageValues, type MessageView } from './interpret.ts';
 export {
   encodeBrokerEvent, encodeTime, encodeTx, parseBrokerFrame, parseBrokerLine, parseGatewayFrame, TX_STATUSES,
   type BrokerEvent, type GatewayCommand, type TxStatus,

@@ -68,12 +68,26 @@ function readValue(spec: RecordSpec, buf: Buffer, start: number, length: number)
 }
 
 /**
- * Decodes one radio message. Unknown record types and known types with a
- * wrong length are skipped and counted. Throws `ProtocolError`: `TOO_LONG`
+ * What {@link walkRecords} hands each record of a message to: the known,
+ * valid ones with their raw value, and counts of the rest.
+ */
+export interface RecordSink {
+  /** A record of a known type with a valid value, in wire order. */
+  record(spec: RecordSpec, raw: number | string): void;
+  /** Records of a type this side does not know, skipped. */
+  unknownRecords: number;
+  /** Records of a known type with a wrong length or bad UTF-8, skipped. */
+  invalidRecords: number;
+}
+
+/**
+ * Checks a radio message and hands its records to `sink` (unknown record
+ * types and known types with a wrong length are counted there); returns the
+ * message as a Buffer, header at 0..5. Throws `ProtocolError`: `TOO_LONG`
  * over 250 bytes, `SHORT_HEADER` under 6, `BAD_VERSION` unless version 1,
  * `TRUNCATED_RECORD` when a record runs past the end.
  */
-export function decodeMessage(payload: Uint8Array): Message {
+export function walkRecords(payload: Uint8Array, sink: RecordSink): Buffer {
   const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   if (buf.length > MAX_MESSAGE_BYTES) {
     throw new ProtocolError('TOO_LONG', `message of ${buf.length} bytes is over ${MAX_MESSAGE_BYTES}`);
@@ -85,9 +99,6 @@ export function decodeMessage(payload: Uint8Array): Message {
   if (version !== PROTOCOL_VERSION) {
     throw new ProtocolError('BAD_VERSION', `message version ${version} is not ${PROTOCOL_VERSION}`);
   }
-  const records: MessageRecord[] = [];
-  let unknownRecords = 0;
-  let invalidRecords = 0;
   for (let at = HEADER_BYTES; at < buf.length; ) {
     if (at + 2 > buf.length) {
       throw new ProtocolError('TRUNCATED_RECORD', `record at byte ${at}: header runs past the end (${buf.length} bytes)`);
@@ -100,12 +111,38 @@ export function decodeMessage(payload: Uint8Array): Message {
     }
     const spec = SPEC_BY_TYPE[type];
     const raw = spec && readValue(spec, buf, at + 2, length);
-    if (!spec) unknownRecords += 1;
-    else if (raw === undefined) invalidRecords += 1;
-    else records.push({ type, name: spec.name, raw });
+    if (!spec) sink.unknownRecords += 1;
+    else if (raw === undefined) sink.invalidRecords += 1;
+    else sink.record(spec, raw);
     at = end;
   }
-  return { version, kind: buf[1], boot: buf.readUInt16LE(2), seq: buf.readUInt16LE(4), records, unknownRecords, invalidRecords };
+  return buf;
+}
+
+/** Collects a message's records as {@link MessageRecord}s. */
+class RecordList implements RecordSink {
+  readonly records: MessageRecord[] = [];
+  unknownRecords = 0;
+  invalidRecords = 0;
+
+  record(spec: RecordSpec, raw: number | string): void {
+    this.records.push({ type: spec.type, name: spec.name, raw });
+  }
+}
+
+/**
+ * Decodes one radio message. Unknown record types and known types with a
+ * wrong length are skipped and counted. Throws `ProtocolError` as
+ * {@link walkRecords}. (The pipeline decodes straight into a view instead,
+ * without a record object: `decodeInterpreted` in interpret.ts.)
+ */
+export function decodeMessage(payload: Uint8Array): Message {
+  const list = new RecordList();
+  const buf = walkRecords(payload, list);
+  return {
+    version: buf[0], kind: buf[1], boot: buf.readUInt16LE(2), seq: buf.readUInt16LE(4),
+    records: list.records, unknownRecords: list.unknownRecords, invalidRecords: list.invalidRecords,
+  };
 }
 
 function valueBytes(record: RecordDraft): Buffer {

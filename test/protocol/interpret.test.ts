@@ -1,5 +1,7 @@
 import test from 'ava';
-import { decodeMessage, interpret } from '../../src/protocol/index.ts';
+import fc from 'fast-check';
+import { decodeInterpreted, decodeMessage, encodeMessage, interpret, ProtocolError, type InterpretedMessage } from '../../src/protocol/index.ts';
+import { messageDraft } from './arbitraries.ts';
 import { vectors } from './vectors.ts';
 
 const view = (name: string) => interpret(decodeMessage(Buffer.from(vectors.messages.find((m) => m.name.startsWith(name))!.hex, 'hex')));
@@ -43,4 +45,44 @@ test('a RECEIPT carries the time and the appended command', (t) => {
 
 test('an unknown kind has no kind name', (t) => {
   t.is(view('unknown kind').kind, undefined);
+});
+
+/** What decodeMessage does with `bytes`: its message, or its error's code and text. */
+function decoded(bytes: Uint8Array): { message: ReturnType<typeof decodeMessage> } | { error: string } {
+  try {
+    return { message: decodeMessage(bytes) };
+  } catch (error) {
+    return { error: `${(error as ProtocolError).code} ${(error as Error).message}` };
+  }
+}
+
+test('property: decodeInterpreted is decodeMessage then interpret, on valid messages and on any bytes (same errors)', (t) => {
+  const anyBytes = fc.oneof(
+    messageDraft.map((draft) => encodeMessage(draft)),
+    fc.uint8Array({ maxLength: 300 }),
+    fc.uint8Array({ maxLength: 80 }).map((tail) => Buffer.concat([Buffer.from('010103000201', 'hex'), tail])),
+  );
+  fc.assert(fc.property(anyBytes, (bytes) => {
+    const want = decoded(bytes);
+    let got: InterpretedMessage;
+    try {
+      got = decodeInterpreted(bytes);
+    } catch (error) {
+      t.true(error instanceof ProtocolError);
+      t.deepEqual({ error: `${(error as ProtocolError).code} ${(error as Error).message}` }, want);
+      return;
+    }
+    if (!('message' in want)) return t.fail(`decodeMessage threw ${want.error}, decodeInterpreted did not`);
+    const m = want.message;
+    t.deepEqual(got.view, interpret(m));
+    t.deepEqual([got.version, got.kind, got.boot, got.seq, got.unknownRecords, got.invalidRecords], [m.version, m.kind, m.boot, m.seq, m.unknownRecords, m.invalidRecords]);
+    t.deepEqual(got.records, m.records);
+  }), { numRuns: 1500 });
+});
+
+test('decodeInterpreted of a Uint8Array that is not a Buffer reads the same bytes', (t) => {
+  const bytes = Buffer.from(vectors.messages.find((m) => m.name.startsWith('worked example'))!.hex, 'hex');
+  const copy = new Uint8Array(bytes.length + 4).subarray(2, 2 + bytes.length);
+  copy.set(bytes);
+  t.deepEqual(decodeInterpreted(copy).view, interpret(decodeMessage(bytes)));
 });
