@@ -39,7 +39,8 @@ function remember(cache: Map<string, Buffer>, key: string, text: string): Buffer
   return bytes;
 }
 
-function put(bytes: Buffer, buf: Buffer, at: number): number {
+/** Copies `bytes` to `buf[at]`; returns the end, or {@link NO_ROOM}. */
+export function put(bytes: Buffer, buf: Buffer, at: number): number {
   if (at + bytes.length > buf.length) return NO_ROOM;
   buf.set(bytes, at);
   return at + bytes.length;

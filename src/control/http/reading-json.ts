@@ -1,6 +1,6 @@
 import type { ReadingEvent } from '../../bus/events.ts';
 import { formatMac } from '../../protocol/mac.ts';
-import { NO_ROOM, writeJson } from './json-bytes.ts';
+import { put, writeJson } from './json-bytes.ts';
 
 /**
  * The event stream's `reading` event, one per frame:
@@ -14,25 +14,17 @@ import { NO_ROOM, writeJson } from './json-bytes.ts';
  * that is undefined is left out, as `JSON.stringify` does: for the
  * pipeline's events the bytes are JSON.stringify's
  * (test/control/http/reading-json.test.ts). Returns the end,
- * {@link NO_ROOM} or `NOT_PLAIN` as {@link writeJson} does.
+ * `NO_ROOM` or `NOT_PLAIN` as {@link writeJson} does.
  */
 export function writeReadingJson(reading: ReadingEvent, buf: Buffer, at: number): number {
   at = putBytes(MAC_KEY, buf, at);
-  if (at < 0) return at;
   at = putBytes(macJson(reading.mac), buf, at);
-  if (at < 0) return at;
   at = putValue(ROOM_KEY, reading.room, buf, at);
-  if (at < 0) return at;
   at = putValue(KIND_KEY, reading.kind, buf, at);
-  if (at < 0) return at;
   at = putValue(AT_MS_KEY, reading.atMs, buf, at);
-  if (at < 0) return at;
   at = putValue(RSSI_KEY, reading.rssi, buf, at);
-  if (at < 0) return at;
   at = putValue(VALUES_KEY, reading.values, buf, at);
-  if (at < 0) return at;
   at = putValue(CHANNELS_KEY, reading.channels, buf, at);
-  if (at < 0) return at;
   return putBytes(CLOSE, buf, at);
 }
 
@@ -60,15 +52,12 @@ function macJson(mac: string): Buffer {
   return bytes;
 }
 
-function putBytes(bytes: Buffer, buf: Buffer, at: number): number {
-  if (at + bytes.length > buf.length) return NO_ROOM;
-  buf.set(bytes, at);
-  return at + bytes.length;
-}
+/** `bytes` at `at`, unless `at` is already a code (NO_ROOM, NOT_PLAIN): each step passes a failure on. */
+const putBytes = (bytes: Buffer, buf: Buffer, at: number): number => (at < 0 ? at : put(bytes, buf, at));
 
 /** `key` (with its comma and colon) and `value`; nothing for an undefined value, as JSON.stringify leaves the key out. */
 function putValue(key: Buffer, value: unknown, buf: Buffer, at: number): number {
-  if (value === undefined) return at;
-  at = putBytes(key, buf, at);
+  if (at < 0 || value === undefined) return at;
+  at = put(key, buf, at);
   return at < 0 ? at : writeJson(value, buf, at);
 }
