@@ -192,7 +192,7 @@ async function latencyAndMemory(bin: string, dir: TempDir, pty: PtyPair, proxy: 
 }
 
 async function main(): Promise<void> {
-  say(quick ? 'quick run' : 'full run (about 17 minutes here)');
+  say(quick ? 'quick run' : 'full run (about 13 minutes here)');
   const bin = build();
 
   if (apiOnly) return benchControlSide(bin, add, quick).then(printRows);
