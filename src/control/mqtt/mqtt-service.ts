@@ -8,7 +8,7 @@ import type { NodeView } from '../../nodes/node-store.ts';
 import { clientOptions, describeMqttError, nextDelay, type ReconnectDelays } from './client-options.ts';
 import type { DiscoveryContext } from './discovery.ts';
 import type { MqttConfig } from './mqtt-config.ts';
-import { OutgoingQueue, type OutgoingMessage } from './outgoing-queue.ts';
+import { DEFAULT_MAX_QUEUED, OutgoingQueue, type OutgoingMessage } from './outgoing-queue.ts';
 import { packageInfo } from './package-info.ts';
 import { SetHandler } from './set-handler.ts';
 import { StatePublisher } from './state-publisher.ts';
@@ -118,7 +118,15 @@ export class MqttService implements Service {
       }),
       this.d.bus.on('commandChanged', (view) => whileConnected(() => publisher.command(view))),
     ];
-    this.schedule(() => whileConnected(() => publisher.checkAvailability()));
+    let stateDropped = 0;
+    this.schedule(() => {
+      whileConnected(() => publisher.checkAvailability());
+      if (queue.droppedState > stateDropped) {
+        log.warn({ droppedState: queue.droppedState, maxQueued: tuning.maxQueued ?? DEFAULT_MAX_QUEUED },
+          'MQTT: more state topics waited at once than the outgoing queue holds; some state or discovery was dropped and goes out again at the next reconnect');
+        stateDropped = queue.droppedState;
+      }
+    });
   }
 
   /** The client's events: connect (subscribe, publish everything), back-off, one error line per episode, messages. */

@@ -204,3 +204,19 @@ test('mqtt: without mqtt.homeAssistant nothing is published under the discovery 
   t.deepEqual(discoveryIn(ob.messages), []);
   t.like(rig.commands.submitted[0], { request: { type: 'relay', channel: 2, state: 'toggle' }, source: 'mqtt' });
 });
+
+test('mqtt: more state topics at once than the outgoing queue holds: the drop is counted and logged on the next check, the gateway runs on', async (t) => {
+  // 3 slots against the bridge state, 18 discovery messages and the nodes' state and availability on connect.
+  const rig = await startRig(t, { manualTimers: true, tuning: { maxQueued: 3 } });
+  await waitFor(() => rig.service.dropped > 0, 5000, 'state dropped');
+  t.true(rig.recorded.find('outgoing queue holds', LEVEL.warn).length === 0);
+  rig.nodes.clock.advance(10_000);
+  await waitFor(() => rig.recorded.find('outgoing queue holds', LEVEL.warn).length === 1, 5000, 'the warning');
+  const [line] = rig.recorded.find('outgoing queue holds', LEVEL.warn);
+  t.is(line.maxQueued, 3);
+  t.true((line.droppedState as number) > 0);
+  // Said once per increase, not on every check.
+  rig.nodes.clock.advance(10_000);
+  rig.nodes.clock.advance(10_000);
+  t.is(rig.recorded.find('outgoing queue holds', LEVEL.warn).length, 1);
+});
