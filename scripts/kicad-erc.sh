@@ -137,9 +137,28 @@ focus() {
 started=$SECONDS
 watch_windows &
 WATCH_PID=$!
-eeschema "$WORK/proj/sensor-node.kicad_sch" >"$WORK/eeschema.log" 2>&1 &
-EE_PID=$!
-MAIN=$(wait_window '^sensor-node .*Schematic Editor$' 60) || fail "eeschema did not open the schematic: $(cat "$WORK/eeschema.log")"
+# The display answers before eeschema starts (xdotool asks it for its size).
+deadline=$((SECONDS + 10))
+until xdotool getdisplaygeometry >/dev/null 2>&1; do
+  [ $SECONDS -lt $deadline ] || fail "Xvfb on :$DISPLAY_NUM does not answer: $(cat "$WORK/xvfb.log")"
+  sleep 0.2
+done
+# Once in CI, with the display up and answering, eeschema said "Unable to
+# initialize GTK+, is DISPLAY set properly?" and exited: that start is tried
+# again, up to three times; any other failure to open the schematic is final.
+for attempt in 1 2 3; do
+  eeschema "$WORK/proj/sensor-node.kicad_sch" >"$WORK/eeschema.log" 2>&1 &
+  EE_PID=$!
+  if MAIN=$(wait_window '^sensor-node .*Schematic Editor$' 60); then break; fi
+  if [ "$attempt" -lt 3 ] && grep -q 'Unable to initialize GTK' "$WORK/eeschema.log"; then
+    echo "kicad-erc: eeschema could not initialize GTK+ (attempt $attempt), starting it again" >&2
+    wait "$EE_PID" 2>/dev/null || true
+    EE_PID=
+    sleep 1
+    continue
+  fi
+  fail "eeschema did not open the schematic: $(cat "$WORK/eeschema.log")"
+done
 # The title is set before loading ends; wait until the loading progress window is gone.
 deadline=$((SECONDS + 60))
 while xdotool search --name '^Loading Schematic' >/dev/null 2>&1; do
