@@ -119,11 +119,8 @@ export async function nodeRedRows(add: AddRow, quick: boolean, builtBin?: string
   }
 }
 
-const median = (xs: number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
+/** The middle round (of an odd number; the upper middle of an even one). */
+const median = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 50);
 
 /** The median ratio, and with several rounds the lowest and the highest. */
 function addRatioRows(add: AddRow, title: string, ratios: number[], target: string): void {

@@ -30,8 +30,8 @@ const NOT_YET = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR']);
  * is left of its 4 KiB pool, often 1-2 KiB after a read of 2-3 KiB, so such a
  * read goes into a carry buffer and the rest is handed out at the stream's
  * next read, without a syscall (a `read(2)` of a pty costs a fixed ~45 µs of
- * CPU on the bench machine, whatever its size: chunks of 2.8 KiB became
- * chunks of up to 4 KiB). Errors keep their
+ * CPU on the bench machine, whatever its size: reads of 2.8 KiB on average
+ * became reads of up to 4 KiB). Errors keep their
  * meaning for `@serialport/stream`: a cancelled poll (the port closing)
  * rejects as cancelled, anything else (EIO, ENXIO when the USB cable is
  * pulled) rejects as it comes, which the stream treats as a disconnect.
