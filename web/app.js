@@ -20,6 +20,16 @@ export const SNAPSHOT_REFRESH_MS = 30_000;
 export const ENERGY_STEP_S = 60;
 
 const byMac = (list) => new Map(list.map((n) => [macKey(n.mac), n]));
+/**
+ * The snapshot `list` over the nodes shown now, except a node whose `node`
+ * event came after the snapshot was asked for (its count in `lastEvent` past
+ * `askedAt`): that event is newer than the snapshot, so the node keeps it.
+ */
+const snapshotOver = (shown, list, lastEvent, askedAt) => {
+  const next = byMac(list);
+  for (const [key, at] of lastEvent) if (at > askedAt && shown.has(key)) next.set(key, shown.get(key));
+  return next;
+};
 const withEntry = (map, key, value) => new Map(map).set(key, value);
 
 /** The relay state a command asked for. */
@@ -39,17 +49,27 @@ function App() {
   const [nowMs, setNowMs] = useState(Date.now());
   const seen = useRef(new Map());
   const energyAsked = useRef(new Set());
+  // `node` events so far, and each node's count at its latest one: a snapshot answered after an event must not undo it.
+  const nodeEvents = useRef(0);
+  const lastNodeEvent = useRef(new Map());
 
-  const reload = () => getNodes().then(
-    (list) => { setNodes(byMac(list)); setProblem(''); setNowMs(Date.now()); },
-    (err) => {
-      if (err instanceof ApiError && err.needsToken) setAsk({ reason: 'This gateway needs a token to show the house.', retry: reload });
-      else setProblem(err.message);
-    },
-  );
+  const reload = () => {
+    const askedAt = nodeEvents.current;
+    return getNodes().then(
+      (list) => { setNodes((m) => snapshotOver(m, list, lastNodeEvent.current, askedAt)); setProblem(''); setNowMs(Date.now()); },
+      (err) => {
+        if (err instanceof ApiError && err.needsToken) setAsk({ reason: 'This gateway needs a token to show the house.', retry: reload });
+        else setProblem(err.message);
+      },
+    );
+  };
 
   const onEvent = (name, data) => {
-    if (name === 'node' && data?.mac) setNodes((m) => withEntry(m, macKey(data.mac), data));
+    if (name === 'node' && data?.mac) {
+      nodeEvents.current += 1;
+      lastNodeEvent.current.set(macKey(data.mac), nodeEvents.current);
+      setNodes((m) => withEntry(m, macKey(data.mac), data));
+    }
     if (name === 'sink') setSink(data);
     if (name === 'command' && data?.id) {
       seen.current.set(data.id, data);

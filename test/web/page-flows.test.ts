@@ -30,6 +30,8 @@ interface Scripted {
   /** The answer to the next PUT: status and body. */
   put: { status: number; body: object };
   nodes: object[];
+  /** While set, `GET /api/nodes` is answered only once it resolves, with `nodes` as they were when asked. */
+  nodesGate?: Promise<void>;
   readingsStatus: number;
 }
 
@@ -45,7 +47,12 @@ async function startScripted(): Promise<Scripted> {
   };
   s.server = await startStaticServer(await freePort(), (req, res, url) => {
     s.requests.push(`${req.method} ${url.pathname}${url.search}`);
-    if (url.pathname === '/api/nodes') return json(res, 200, { nodes: s.nodes });
+    if (url.pathname === '/api/nodes') {
+      const { nodes, nodesGate } = s;
+      if (!nodesGate) return json(res, 200, { nodes });
+      void nodesGate.then(() => json(res, 200, { nodes }));
+      return true;
+    }
     if (url.pathname === '/api/session') return json(res, 401, { code: 'UNAUTHORIZED', message: 'no token' });
     if (url.pathname === '/api/readings') {
       return s.readingsStatus === 200
@@ -127,6 +134,31 @@ test('a dropped event stream reconnects, and the snapshot is read again', async 
   await waitText(page, '.conn', 'live');
   t.true(s.requests.filter((r) => r === 'GET /api/nodes').length > before);
   s.send('node', socketNode([false, false]));
-  await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('aria-checked') === 'false', { timeout: 5000 }, `${outlet(1)} .switch`);
+  await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('aria-checked') === 'false', { timeout: 8000 }, `${outlet(1)} .switch`);
   t.pass();
+});
+
+test('a snapshot answered after a node event does not roll the node back to what it was when asked', async (t) => {
+  const { s, page } = await open(t);
+  await waitText(page, '.conn', 'live');
+  let release!: () => void;
+  s.nodesGate = new Promise((resolve) => { release = resolve; });
+  // The snapshot the page is about to ask for: both outlets on, and a second node.
+  const other = 'a2:b2:c2:d2:e2:f3';
+  s.nodes = [socketNode([true, true]), { ...socketNode([true]), mac: other, room: 'hall' }];
+  const before = s.requests.filter((r) => r === 'GET /api/nodes').length;
+  for (const r of s.streams) r.destroy(); // the reconnect asks for the snapshot again
+  await page.waitForFunction(() => document.querySelector('.conn')?.textContent?.includes('live') === false, { timeout: 5000 });
+  const deadline = Date.now() + 10_000;
+  while (s.requests.filter((r) => r === 'GET /api/nodes').length === before) {
+    if (Date.now() > deadline) return t.fail('the page did not ask for the snapshot again');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  // Newer than that snapshot: both outlets off.
+  s.send('node', socketNode([false, false]));
+  await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('aria-checked') === 'false', { timeout: 8000 }, `${outlet(2)} .switch`);
+  release();
+  await page.waitForFunction((sel) => document.querySelector(sel) !== null, { timeout: 8000 }, `li.outlet[data-key="${other}/1"]`);
+  t.is(await page.$eval(`${outlet(1)} .switch`, (el) => el.getAttribute('aria-checked')), 'false');
+  t.is(await page.$eval(`${outlet(2)} .switch`, (el) => el.getAttribute('aria-checked')), 'false');
 });
